@@ -27,3 +27,83 @@ assert_lines() { # text n what
 	n=$(printf '%s\n' "$1" | grep -c .)
 	[ "$n" = "$2" ] || fail "$3: expected $2 line(s), got $n: $(printf '%s' "$1" | head -c 600)"
 }
+
+# --- sched_ext helpers (integration tests) ---------------------------------
+
+SK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sk-test.XXXXXX")
+trap 'sk_teardown' EXIT
+SCHED_PID=""
+SCHED_LOG=$SK_TMP/sched.log
+BG_PIDS=()
+
+sk_teardown() {
+	local p
+	for p in "${BG_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	[ -z "$SCHED_PID" ] || kill -INT "$SCHED_PID" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$SK_TMP"
+}
+
+sk_state() { cat /sys/kernel/sched_ext/state; }
+sk_ops() { cat /sys/kernel/sched_ext/root/ops 2>/dev/null; }
+
+wait_state() { # state seconds
+	local i
+	for i in $(seq $(($2 * 10))); do
+		[ "$(sk_state)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "sched_ext state stayed '$(sk_state)', expected '$1' within $2 s"
+}
+
+# Starts a scheduler binary in the background and waits until the kernel
+# says it is enabled; its output goes to $SCHED_LOG.
+start_sched() { # binary args...
+	"$@" >"$SCHED_LOG" 2>&1 &
+	SCHED_PID=$!
+	local i
+	for i in $(seq 300); do
+		[ "$(sk_state)" = enabled ] && return 0
+		if ! kill -0 "$SCHED_PID" 2>/dev/null; then
+			cat "$SCHED_LOG" >&2
+			SCHED_PID=""
+			fail "$1 exited before sched_ext was enabled"
+		fi
+		sleep 0.1
+	done
+	cat "$SCHED_LOG" >&2
+	fail "$1 did not enable sched_ext within 30 s (state: $(sk_state))"
+}
+
+# Sends a signal to the running scheduler and returns its exit status.
+stop_sched() { # signal
+	local rc
+	kill -"$1" "$SCHED_PID"
+	wait "$SCHED_PID"
+	rc=$?
+	SCHED_PID=""
+	return $rc
+}
+
+# A task that counts its own progress into a file, to prove no task is lost
+# or starved across scheduler changes.
+progress_start() { # file
+	bash -c 'exec -a sk-progress bash -c "i=0; while :; do i=\$((i+1)); [ \$((i % 1000)) = 0 ] && echo \$i > $0.tmp && mv $0.tmp $0; done"' "$1" &
+	BG_PIDS+=($!)
+}
+
+progress_read() { cat "$1" 2>/dev/null || echo 0; }
+
+# Asserts the counter in file grows within the given seconds.
+progress_grows() { # file seconds what
+	local a b
+	a=$(progress_read "$1")
+	sleep "$2"
+	b=$(progress_read "$1")
+	[ "$b" -gt "$a" ] || fail "$3: progress counter stuck at $a"
+}
+
+bg() { # run a command in the background, killed at teardown
+	"$@" &
+	BG_PIDS+=($!)
+}

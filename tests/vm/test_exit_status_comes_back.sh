@@ -2,8 +2,7 @@
 # stderr come back separately.
 . "$(dirname "$0")/../lib.sh"
 
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+tmp=$SK_TMP/err
 out=$("$SCHEDKIT_BIN" vm --cpus 2 -- sh -c 'echo to-stdout; echo to-stderr >&2; exit 7' 2>"$tmp")
 rc=$?
 err=$(cat "$tmp")

@@ -2,8 +2,8 @@
 # at the same path, and the rest of the root stays read-only.
 . "$(dirname "$0")/../lib.sh"
 
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+dir=$SK_TMP/share
+mkdir "$dir"
 echo from-host >"$dir/in"
 "$SCHEDKIT_BIN" vm --cpus 1 --share "$dir" -- sh -c "
 	cat '$dir/in' > '$dir/copy' &&
