@@ -3,12 +3,13 @@
 . "$(dirname "$0")/../lib.sh"
 
 start=$(date +%s)
-err=$("$SCHEDKIT_BIN" vm --cpus 1 --timeout 20 -- sleep 100000 2>&1 >/dev/null)
+mark=sk-timeout-test-$$-$RANDOM
+err=$("$SCHEDKIT_BIN" vm --cpus 1 --timeout 20 --append "$mark" -- sleep 100000 2>&1 >/dev/null)
 rc=$?
 took=$(($(date +%s) - start))
 assert_eq 124 "$rc" "exit status on timeout"
 assert_contains "$err" "did not finish within 20s" "timeout message"
 assert_lines "$err" 1 "the timeout is reported on one line"
 [ "$took" -lt 40 ] || fail "a 20 s timeout took ${took}s to stop the guest"
-pgrep -f 'qemu-system-x86_64.*schedkit-vm' >/dev/null && fail "QEMU still running after the timeout"
+pgrep -f "qemu-system-x86_64.*$mark" >/dev/null && fail "QEMU still running after the timeout"
 exit 0

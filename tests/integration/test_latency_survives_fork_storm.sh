@@ -1,0 +1,33 @@
+# scx_latency stays the active scheduler through a fork storm (thousands of
+# tasks going through init_task, their first wake-up and exit), a task
+# counting its progress keeps running, the wake-up counters move, and on
+# SIGINT it unloads with status 0 and the kernel's exit reason printed.
+. "$(dirname "$0")/../lib.sh"
+
+sock=/var/run/scx/root/stats
+stat_of() { # field
+	python3 "$SK_TESTS/scx_stats_query.py" "$sock" stats |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+start_sched scx_latency
+assert_eq latency "$(sk_ops)" "root/ops names our scheduler"
+progress_start "$SK_TMP/progress"
+before=$(stat_of wakeups) || fail "stats request failed"
+
+stress-ng --fork $(($(nproc) * 4)) --timeout 20s --metrics-brief 2>&1 | tail -n 3
+[ "${PIPESTATUS[0]}" = 0 ] || fail "stress-ng --fork failed under scx_latency"
+
+assert_eq enabled "$(sk_state)" "state after the fork storm"
+assert_eq latency "$(sk_ops)" "ops after the fork storm"
+progress_grows "$SK_TMP/progress" 2 "progress task after the fork storm"
+after=$(stat_of wakeups) || fail "second stats request failed"
+echo "wakeups: $before -> $after"
+[ "$after" -gt "$before" ] || fail "wake-up counter did not grow ($before -> $after)"
+
+stop_sched INT
+rc=$?
+cat "$SCHED_LOG"
+assert_eq 0 "$rc" "exit status after SIGINT"
+wait_state disabled 10
+grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"

@@ -1,0 +1,151 @@
+# schedkit bench end to end, kept short: one run of each workload under eevdf
+# and scx_fifo in one VM, with every field of the JSON present and numbers
+# that make sense; schedulers that fail to load (a binary that exits 1, one
+# that does not exist) or that die during the run are reported as failed,
+# not dropped; and an interrupted benchmark leaves sched_ext disabled.
+. "$(dirname "$0")/../lib.sh"
+
+fakes=$SK_TMP/bin
+mkdir "$fakes"
+cat >"$fakes/scx_broken" <<'EOF'
+#!/bin/sh
+echo "scx_broken: refusing to load (test double)" >&2
+exit 1
+EOF
+# Loads scx_fifo, then kills it halfway through the workload: the kernel
+# falls back to eevdf and the run must count as failed.
+cat >"$fakes/scx_dies" <<'EOF'
+#!/bin/bash
+scx_fifo &
+pid=$!
+for i in $(seq 100); do
+	[ "$(cat /sys/kernel/sched_ext/state)" = enabled ] && break
+	sleep 0.1
+done
+sleep 0.5
+kill -KILL "$pid"
+echo "scx_dies: killed the scheduler (test double)" >&2
+exit 1
+EOF
+chmod +x "$fakes/scx_broken" "$fakes/scx_dies"
+
+json=$SK_TMP/bench.json
+out=$(PATH=$fakes:$PATH "$SCHEDKIT_BIN" bench --runs 1 --seconds 1 \
+	--hackbench-groups 1 --hackbench-loops 20 --json "$json" \
+	--scheds eevdf,fifo,broken,doesnotexist,dies wakeup hackbench reqresp \
+	2>"$SK_TMP/err")
+rc=$?
+echo "$out"
+tail -n 5 "$SK_TMP/err"
+assert_eq 3 "$rc" "exit status when some runs failed"
+[ -s "$json" ] || fail "no JSON written to $json"
+
+# The table: a column per scheduler, ratios to eevdf, failures called out.
+assert_contains "$out" "wake-up p99 (us)" "wakeup row"
+assert_contains "$out" "cyclictest p99 (us)" "cyclictest cross-check row"
+assert_contains "$out" "time (s)" "hackbench row"
+assert_contains "$out" "requests/s" "reqresp row"
+assert_contains "$out" " x" "ratio to eevdf"
+assert_contains "$out" "0/1, 1 FAILED" "failed runs in the table"
+assert_contains "$out" "failed runs (9 of 15)" "list of failed runs"
+
+python3 - "$json" <<'EOF' || fail "JSON check failed"
+import json, sys
+
+doc = json.load(open(sys.argv[1]))
+errors = []
+
+def need(cond, what):
+    if not cond:
+        errors.append(what)
+
+meta = doc["meta"]
+for k in ("kernel", "cpus", "runs", "seconds", "scheds", "workloads", "vm",
+          "started", "sched_ext_state_after"):
+    need(k in meta, "meta lacks " + k)
+need(meta.get("scheds") == ["eevdf", "fifo", "broken", "doesnotexist", "dies"],
+     "meta.scheds is %r" % meta.get("scheds"))
+need(meta.get("sched_ext_state_after") == "disabled",
+     "sched_ext left %r" % meta.get("sched_ext_state_after"))
+
+fields = {
+    "wakeup": ["periods", "executed_periods", "missed_periods", "wake_p50_us",
+               "wake_p99_us", "wake_max_us", "wake_mean_us", "lag_max_us",
+               "lag_end_us", "cyclictest_p50_us", "cyclictest_p99_us",
+               "cyclictest_max_us", "cyclictest_cycles", "cyclictest_skipped_periods",
+               "cyclictest_overflows"],
+    "hackbench": ["time_s", "groups", "loops", "messages"],
+    "reqresp": ["requests", "rps", "req_p50_us", "req_p99_us", "req_max_us",
+                "wake_p50_us", "wake_p99_us"],
+}
+runs = doc["runs"]
+need(len(runs) == 15, "%d runs, expected 15" % len(runs))
+need([r["order"] for r in runs] == list(range(1, 16)), "runs out of order")
+by = {(r["workload"], r["sched"]): r for r in runs}
+for w, keys in fields.items():
+    for s in ("eevdf", "fifo"):
+        r = by.get((w, s))
+        if r is None:
+            need(False, "no %s run under %s" % (w, s))
+            continue
+        need(r["status"] == "ok", "%s/%s: %s" % (w, s, r.get("error")))
+        m = r.get("metrics", {})
+        for k in keys:
+            need(isinstance(m.get(k), (int, float)), "%s/%s lacks %s" % (w, s, k))
+    need(by[(w, "fifo")].get("ops", "").startswith("fifo"),
+         "%s/fifo: ops %r" % (w, by[(w, "fifo")].get("ops")))
+    for s, failure, text in (("broken", "load", "exited with status 1 before sched_ext was enabled"),
+                             ("doesnotexist", "load", "scx_doesnotexist not found"),
+                             ("dies", "run", "during the run")):
+        r = by[(w, s)]
+        need(r["status"] == "failed" and r.get("failure") == failure,
+             "%s/%s: status %s failure %s" % (w, s, r["status"], r.get("failure")))
+        need(text in r.get("error", ""), "%s/%s error: %r" % (w, s, r.get("error")))
+    sm = doc["summary"][w]
+    need(sm["runs"]["broken"] == {"runs": 1, "ok": 0, "failed": 1},
+         "%s summary runs of broken: %r" % (w, sm["runs"]["broken"]))
+    first = fields[w][0] if w != "wakeup" else "wake_p99_us"
+    key = "rps" if w == "reqresp" else first
+    e = sm["metrics"][key]
+    need(e["eevdf"]["n"] == 1 and e["eevdf"].get("ratio_to_eevdf") == 1,
+         "%s %s eevdf summary %r" % (w, key, e["eevdf"]))
+    need("ratio_to_eevdf" in e["fifo"], "%s %s fifo has no ratio" % (w, key))
+    need(e["broken"]["n"] == 0, "failed runs entered the median")
+
+wk = by[("wakeup", "eevdf")]["metrics"]
+need(wk["executed_periods"] > 0 and wk["wake_p50_us"] <= wk["wake_p99_us"] <= wk["wake_max_us"],
+     "wakeup percentiles out of order: %r" % wk)
+rr = by[("reqresp", "eevdf")]["metrics"]
+need(rr["requests"] > 0 and rr["rps"] > 0, "reqresp did no work: %r" % rr)
+need(by[("hackbench", "eevdf")]["metrics"]["time_s"] > 0, "hackbench time")
+
+if errors:
+    print("\n".join(errors), file=sys.stderr)
+    sys.exit(1)
+EOF
+
+# Ctrl-C in the middle of a run under scx_fifo: the scheduler is unloaded.
+# Inside the guest bench runs on the spot (--where host); job control gives
+# it its own process group to signal, as a terminal would.
+out=$("$SCHEDKIT_BIN" vm --cpus 2 --timeout 300 -- bash -c '
+	set -m
+	"$SCHEDKIT_BIN" bench --where host --runs 1 --seconds 60 --scheds fifo reqresp &
+	for i in $(seq 300); do
+		[ "$(cat /sys/kernel/sched_ext/state)" = enabled ] && break
+		sleep 0.1
+	done
+	echo "before: $(cat /sys/kernel/sched_ext/state)"
+	sleep 2
+	kill -INT -- -$!
+	wait $!
+	echo "rc: $?"
+	sleep 1
+	echo "after: $(cat /sys/kernel/sched_ext/state)"
+	pgrep -f "scx_fifo|schedkit-bench-reqresp" >/dev/null && echo "leftovers: yes"
+	true' 2>&1)
+echo "$out"
+assert_contains "$out" "before: enabled" "scx_fifo was loaded"
+assert_contains "$out" "rc: 130" "interrupted status"
+assert_contains "$out" "after: disabled" "sched_ext state after Ctrl-C"
+case "$out" in *"leftovers: yes"*) fail "processes left behind after Ctrl-C" ;; esac
+exit 0
