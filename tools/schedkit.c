@@ -80,15 +80,16 @@ static void find_layout(struct layout *l)
 		l->self = strdup(self);
 		*strrchr(self, '/') = '\0';
 	}
-	if (env) {
-		l->libexec[0] = env;
-		l->libexec[1] = NULL;
-		l->datadir = getenv("SCHEDKIT_DATADIR") ?: SK_DATADIR;
-	} else if (n > 0 && !strcmp(self, SK_BUILD_TOOLS)) {
+	if (n > 0 && !strcmp(self, SK_BUILD_TOOLS)) {
 		l->libexec[0] = SK_BUILD_TOOLS;
 		l->libexec[1] = SK_SOURCE_ROOT "/tools";
 		l->datadir = SK_SOURCE_ROOT;
 		l->uninstalled = 1;
+	} else if (env) {
+		/* a relocated install; a checkout always knows its own layout */
+		l->libexec[0] = env;
+		l->libexec[1] = NULL;
+		l->datadir = getenv("SCHEDKIT_DATADIR") ?: SK_DATADIR;
 	} else {
 		l->libexec[0] = SK_LIBEXECDIR;
 		l->libexec[1] = NULL;

@@ -4,6 +4,8 @@
 # loaded; the kernel would eject it for dispatching a task to a CPU it may
 # not use or for leaving one runnable too long.
 . "$(dirname "$0")/../lib.sh"
+# stress-ng wants a writable working directory
+cd "$SK_TMP" || exit 1
 
 runtime_of() { # pid
 	cut -d' ' -f1 "/proc/$1/schedstat"

@@ -5,6 +5,8 @@
 # with a delay histogram from which p50 and p99 come; on SIGINT the loader
 # prints the kernel's exit reason and exits 0, leaving sched_ext disabled.
 . "$(dirname "$0")/../lib.sh"
+# stress-ng wants a writable working directory
+cd "$SK_TMP" || exit 1
 
 sock=/var/run/scx/root/stats
 n=$(nproc)

@@ -5,6 +5,8 @@
 # longer than the kernel's 30 s watchdog, which would eject the scheduler
 # if a runnable task waited that long.
 . "$(dirname "$0")/../lib.sh"
+# stress-ng wants a writable working directory
+cd "$SK_TMP" || exit 1
 
 runtime_of() { # pid
 	cut -d' ' -f1 "/proc/$1/schedstat"

@@ -3,6 +3,8 @@
 # counting its progress keeps running, the wake-up counters move, and on
 # SIGINT it unloads with status 0 and the kernel's exit reason printed.
 . "$(dirname "$0")/../lib.sh"
+# stress-ng wants a writable working directory
+cd "$SK_TMP" || exit 1
 
 sock=/var/run/scx/root/stats
 stat_of() { # field

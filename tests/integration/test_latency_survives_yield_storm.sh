@@ -2,6 +2,8 @@
 # the yielder's place in line. It stays loaded, counts the yields, and a
 # CPU hog pinned beside the yielders keeps making progress.
 . "$(dirname "$0")/../lib.sh"
+# stress-ng wants a writable working directory
+cd "$SK_TMP" || exit 1
 
 sock=/var/run/scx/root/stats
 stat_of() { # field

@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * scx_latency: a latency-aware virtual-deadline scheduler.
+ *
+ * Policy. Every task has a weighted virtual runtime (vruntime): while it
+ * runs it advances by real time * 100 / weight, so nice and cgroup weights
+ * decide how CPU time is shared. When a task is queued it gets a deadline,
+ * its vruntime plus its slice in its own virtual time, and every CPU runs
+ * the queued task with the earliest deadline from one shared queue ordered
+ * by deadline. What makes it latency-aware is the slice: it runs from
+ * --slice-max-us for a batch task down to --slice-min-us for the most
+ * latency-critical one, so critical tasks get early deadlines and go first,
+ * while their vruntime still charges them for every nanosecond they run, so
+ * being critical buys promptness, not a bigger share.
+ *
+ * Estimates. Latency criticality (0..1024) is learnt online from what a
+ * task does, with moving averages updated whenever it blocks or uses up a
+ * whole slice (latency_math.h has the formulas):
+ * - how long it runs before it blocks: short runs are necessary to count as
+ *   critical at all;
+ * - how often it wakes up: frequent wake-ups raise it further;
+ * - who wakes it: a task woken by a critical task inherits 3/4 of the
+ *   waker's criticality, so the stages of a pipeline (input -> compositor ->
+ *   client) move forward together. Using a full slice without blocking
+ *   drops what was inherited.
+ *
+ * Placement. A waking task goes to its previous CPU when that is idle,
+ * else to a wholly idle core, else to an idle SMT sibling or LLC neighbour
+ * of its previous CPU, else to any idle CPU, and is dispatched there
+ * directly. With no idle CPU it is queued, and if its deadline beats the
+ * one of a task running on its CPU or a neighbour (by more than
+ * --slice-min-us) that CPU is kicked to preempt at once instead of at the
+ * end of the running slice. Each CPU publishes the deadline it runs in
+ * cpu_ctx, written in ops.running().
+ *
+ * Bounds. Sleepers may not bank credit: at enqueue a vruntime more than one
+ * --slice-max-us behind the global virtual clock is pulled up to it. The
+ * clock follows the tasks CPUs take from the head of the queue. Tasks that
+ * ran ahead (a low-weight task charged a lot for one run) are pulled back
+ * to LAT_LEAD_MAX_NS ahead of it. Light tasks get shorter slices so one run
+ * does not put them far ahead. As a last resort, a task that has waited
+ * more than LAT_STARVE_NS is moved to a CPU at once (checked every
+ * LAT_SCAN_INTERVAL_NS), so no mix of weights starves a task into the
+ * kernel's 30 s watchdog.
+ *
+ * Trade-offs. Short slices mean more context switches for critical tasks
+ * (they rarely use them up, so the cost is small), and preemption on
+ * wake-up trades some throughput of CPU hogs for latency. Criticality is a
+ * guess from past behaviour: a task that changes character is mis-placed
+ * for a few wake-ups. Inheritance through the waker uses whichever task is
+ * current when the wake-up happens, which for wake-ups from interrupts is
+ * an unrelated task. One shared queue is one lock: fine for a few dozen
+ * CPUs, not for hundreds.
+ *
+ * Compared with EEVDF (the kernel's fair class since 6.6): both order by
+ * virtual deadline = vruntime + slice / weight. EEVDF only runs *eligible*
+ * tasks (non-negative lag against the weighted average vruntime) and keeps
+ * lag across sleeps; here every queued task is eligible, the clock is the
+ * queue's head, and lag is simply capped, which is cheaper in BPF and
+ * slightly less fair over short windows. EEVDF's slice is a fixed base
+ * slice unless the application sets sched_attr.sched_runtime; here the
+ * slice, and so the deadline, is derived automatically from behaviour.
+ *
+ * Shows: a vtime-ordered user DSQ (scx_bpf_dispatch_vtime), custom idle-CPU
+ * selection with scx_bpf_pick_idle_cpu() and topology from user space,
+ * SCX_KICK_PREEMPT, renewing a slice from ops.dispatch(), iterating a DSQ
+ * and moving tasks out of it (scx_bpf_dispatch_from_dsq), per-task storage,
+ * per-CPU counters and a histogram for stats, task and scheduler dumps.
+ */
+#include <schedkit/bpf/common.bpf.h>
+#include <schedkit/bpf/counters.bpf.h>
+#include <schedkit/bpf/exit.bpf.h>
+
+#include "latency.h"
+
+char _license[] SEC("license") = "GPL";
+
+/* kernel/bpf/cpumask.c; schedkit's common header does not declare it yet */
+bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
+
+/*
+ * The one deadline-ordered queue. A user DSQ because vtime ordering is only
+ * available on those; with a single queue id 0 is the obvious one.
+ */
+#define LAT_DSQ			0
+
+/*
+ * The starvation rescue: how long a queued task may wait before it is run
+ * regardless of its deadline, how often the queue is scanned for such
+ * tasks, and how many one scan moves. A second is far above any wait
+ * the deadlines produce with sane weights and far below the watchdog.
+ */
+#define LAT_STARVE_NS		(1000ULL * 1000 * 1000)
+#define LAT_SCAN_INTERVAL_NS	(100ULL * 1000 * 1000)
+#define LAT_RESCUE_MAX		4
+
+/*
+ * Set by the loader from the options, see main.c. Globals the skeleton
+ * exposes use the __u64-style names, which user space has too.
+ */
+const volatile __u64 slice_min_ns = 250 * 1000;
+const volatile __u64 slice_max_ns = 5000 * 1000;
+const volatile __u32 lat_weight = 100;
+const volatile bool preempt = true;
+/*
+ * near_cpus[cpu] lists CPU ids + 1 (0 ends the list) to try after @cpu:
+ * its SMT siblings, then other CPUs of its LLC. Filled from sysfs
+ * topology by the loader, so the BPF side needs no cpumask plumbing.
+ */
+const volatile __u16 near_cpus[LAT_MAX_CPUS][LAT_NEAR_MAX];
+
+/*
+ * The global virtual clock: the vruntime of the last task a CPU took from
+ * the queue. Updated without atomics; a lost update only delays it a bit.
+ */
+__u64 vtime_now;
+/* When the queue was last scanned for starving tasks. */
+__u64 last_scan_at;
+
+SK_COUNTERS(counters, struct lat_counters);
+SK_COUNTERS(delay_hist, struct lat_hist);
+
+struct lat_task {
+	u64 vruntime;
+	u64 deadline;		/* vruntime + offset, computed at enqueue */
+	u64 slice;		/* assigned at enqueue */
+	u64 ready_at;		/* became runnable/queued; 0 while running */
+	u64 run_start;		/* se.sum_exec_runtime when last charged */
+	u64 burst;		/* ran since it woke or last used a slice */
+	u64 avg_run;		/* average burst before blocking */
+	u64 last_wake;
+	u64 avg_intv;		/* average interval between wake-ups */
+	u32 crit;		/* latency criticality, 0..LAT_CRIT_MAX */
+	u32 inherited;		/* share of the last waker's criticality */
+	bool from_queue;	/* runs next because it reached the head */
+	bool sync_wake;		/* the waker said it is about to sleep */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lat_task);
+} lat_tasks SEC(".maps");
+
+/* What each CPU runs, for wake-up preemption; one cache line each. */
+struct lat_cpu {
+	u64 deadline;
+	u32 busy;		/* a task with a known deadline runs here */
+	u32 pad[13];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LAT_MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct lat_cpu);
+} cpu_ctx SEC(".maps");
+
+static __always_inline struct lat_task *lookup_task(struct task_struct *p)
+{
+	return bpf_task_storage_get(&lat_tasks, p, NULL, 0);
+}
+
+static __always_inline struct lat_cpu *lookup_cpu(s32 cpu)
+{
+	u32 key = cpu;
+
+	return bpf_map_lookup_elem(&cpu_ctx, &key);
+}
+
+/*
+ * Neighbour @i of @cpu, or -1 past the end of its list. A function of its
+ * own so that the compiler cannot compute the address before the bounds
+ * check, which the verifier would reject.
+ */
+static __noinline s32 near_cpu(u32 cpu, u32 i)
+{
+	if (cpu >= LAT_MAX_CPUS || i >= LAT_NEAR_MAX)
+		return -1;
+	return (s32)near_cpus[cpu][i] - 1;
+}
+
+static __always_inline bool cpu_allowed(struct task_struct *p, s32 cpu)
+{
+	return cpu >= 0 && bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
+}
+
+/*
+ * Fresh slice and deadline for @p from its estimates, after applying the
+ * lag and lead caps to its vruntime. Called whenever @p is about to be
+ * queued or dispatched, so every deadline is relative to the current clock.
+ */
+static void assign_deadline(struct task_struct *p, struct lat_task *t)
+{
+	struct lat_counters *c;
+	u32 weight = p->scx.weight;
+	u64 range = slice_max_ns - slice_min_ns;
+
+	t->vruntime = lat_vtime_clamp(t->vruntime, vtime_now, slice_max_ns,
+				      LAT_LEAD_MAX_NS);
+	t->slice = lat_slice(lat_crit_effective(t->crit, lat_weight), weight,
+			     slice_min_ns, slice_max_ns);
+	t->deadline = t->vruntime + lat_deadline_offset(t->slice, weight);
+
+	c = sk_counters_this_cpu(counters);
+	if (!c)
+		return;
+	c->slices++;
+	c->slice_ns += t->slice;
+	c->crit_sum += t->crit;
+	if (t->slice <= slice_min_ns + range / 4)
+		c->slices_short++;
+	else if (t->slice >= slice_max_ns - range / 4)
+		c->slices_long++;
+}
+
+/* Charge @p for what it ran since the last charge. */
+static void charge(struct task_struct *p, struct lat_task *t)
+{
+	u64 sum = p->se.sum_exec_runtime;
+	u64 ran = sum - t->run_start;
+
+	/* run_start is 0 only before the first ops.running() */
+	if (!t->run_start || !lat_before(t->run_start, sum)) {
+		t->run_start = sum;
+		return;
+	}
+	t->run_start = sum;
+	t->vruntime += lat_scale_by_weight(ran, p->scx.weight);
+	t->burst += ran;
+}
+
+/*
+ * A burst ended: @p blocked (@blocked) or used up a whole slice. Fold it
+ * into the estimates. A full slice also counts as a long wake interval and
+ * ends any inherited criticality: the task behaves like a CPU hog now.
+ */
+static void end_burst(struct lat_task *t, u64 now, bool blocked)
+{
+	u32 sample;
+
+	t->avg_run = lat_ewma(t->avg_run, t->burst);
+	t->burst = 0;
+	if (!blocked) {
+		t->avg_intv = lat_ewma(t->avg_intv,
+				       lat_min(now - t->last_wake,
+					       LAT_INTV_MAX_NS));
+		t->inherited = 0;
+	}
+	sample = lat_crit_sample(lat_run_score(t->avg_run),
+				 lat_wake_score(t->avg_intv), t->inherited);
+	t->crit = lat_crit_update(t->crit, sample);
+}
+
+static void set_cpu_deadline(s32 cpu, u64 deadline, bool busy)
+{
+	struct lat_cpu *lc = lookup_cpu(cpu);
+
+	if (!lc)
+		return;
+	lc->deadline = deadline;
+	lc->busy = busy;
+}
+
+/* An idle CPU for @p near @prev_cpu, claimed; or a negative errno. */
+static s32 pick_idle(struct task_struct *p, s32 prev_cpu)
+{
+	u32 prev = prev_cpu, i;
+	s32 cpu;
+
+	if (cpu_allowed(p, prev_cpu) &&
+	    scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+		return prev_cpu;
+
+	/* without SMT every core is "wholly idle": any idle CPU */
+	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, SCX_PICK_IDLE_CORE);
+	if (cpu >= 0)
+		return cpu;
+
+	for (i = 0; i < LAT_NEAR_MAX; i++) {
+		cpu = near_cpu(prev, i);
+		if (cpu < 0)
+			break;
+		if (cpu_allowed(p, cpu) && scx_bpf_test_and_clear_cpu_idle(cpu))
+			return cpu;
+	}
+
+	return scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+}
+
+s32 SK_STRUCT_OPS(lat_select_cpu, struct task_struct *p, s32 prev_cpu,
+		  u64 wake_flags)
+{
+	struct lat_task *t = lookup_task(p);
+	s32 cpu;
+
+	if (t)
+		t->sync_wake = wake_flags & SCX_WAKE_SYNC;
+
+	cpu = pick_idle(p, prev_cpu);
+	if (cpu < 0)
+		return prev_cpu;
+
+	/* ops.enqueue() is skipped for tasks dispatched here */
+	if (t) {
+		assign_deadline(p, t);
+		t->from_queue = false;
+		t->sync_wake = false;
+		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, t->slice, 0);
+	} else {
+		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_max_ns, 0);
+	}
+	sk_counter_add(counters, direct_dispatches, 1);
+	return cpu;
+}
+
+void SK_STRUCT_OPS(lat_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct task_struct *waker;
+	struct lat_task *t, *wt;
+	u64 now = bpf_ktime_get_ns();
+
+	t = lookup_task(p);
+	if (!t)
+		return;
+	t->ready_at = now;
+	if (!(enq_flags & SCX_ENQ_WAKEUP))
+		return;
+
+	sk_counter_add(counters, wakeups, 1);
+	if (t->last_wake)
+		t->avg_intv = lat_ewma(t->avg_intv,
+				       lat_min(now - t->last_wake,
+					       LAT_INTV_MAX_NS));
+	t->last_wake = now;
+
+	/*
+	 * The current task is the waker for wake-ups from task context; the
+	 * idle task (pid 0) and tasks outside sched_ext have no storage.
+	 */
+	t->inherited = 0;
+	waker = bpf_get_current_task_btf();
+	if (!waker->pid)
+		return;
+	wt = lookup_task(waker);
+	if (!wt || !wt->crit)
+		return;
+	t->inherited = lat_inherit(wt->crit);
+	if (t->inherited > t->crit)
+		sk_counter_add(counters, inherited, 1);
+}
+
+/*
+ * Kick the CPU, among @p's own and its neighbours, that runs the latest
+ * deadline that @p's beats. Not the waker's CPU on a sync wake-up: that
+ * CPU is about to be free anyway.
+ */
+static void try_preempt(struct task_struct *p, struct lat_task *t, bool sync)
+{
+	s32 this_cpu = bpf_get_smp_processor_id();
+	s32 cpu = scx_bpf_task_cpu(p), victim = -1, c;
+	u64 victim_dl = 0;
+	struct lat_cpu *lc;
+	u32 base = cpu, i;
+
+	for (i = 0; i <= LAT_NEAR_MAX; i++) {
+		c = i ? near_cpu(base, i - 1) : cpu;
+		if (c < 0)
+			break;
+		if (sync && c == this_cpu)
+			continue;
+		lc = lookup_cpu(c);
+		if (!lc || !lc->busy || !cpu_allowed(p, c))
+			continue;
+		if (!lat_should_preempt(t->deadline, lc->deadline,
+					slice_min_ns))
+			continue;
+		if (victim < 0 || lat_before(victim_dl, lc->deadline)) {
+			victim = c;
+			victim_dl = lc->deadline;
+		}
+	}
+	if (victim < 0)
+		return;
+
+	/* one kick per CPU: ops.running() re-arms it for the next task */
+	set_cpu_deadline(victim, 0, false);
+	scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
+	sk_counter_add(counters, preemptions, 1);
+}
+
+void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	struct lat_task *t = lookup_task(p);
+	bool sync;
+	s32 cpu;
+
+	if (!t) {
+		scx_bpf_dispatch_vtime(p, LAT_DSQ, slice_max_ns, vtime_now,
+				       enq_flags);
+		return;
+	}
+
+	/* requeued after its slice or a preemption: waiting starts now */
+	if (!t->ready_at)
+		t->ready_at = bpf_ktime_get_ns();
+	assign_deadline(p, t);
+	t->from_queue = true;
+	/* select_cpu() noted it for this wake-up only; pinned tasks skip it */
+	sync = t->sync_wake;
+	t->sync_wake = false;
+	scx_bpf_dispatch_vtime(p, LAT_DSQ, t->slice, t->deadline, enq_flags);
+	sk_counter_add(counters, queued, 1);
+
+	/*
+	 * Tasks that did not come through select_cpu() (slice expired,
+	 * pinned) or raced with a CPU going idle: wake an idle CPU.
+	 */
+	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	if (cpu >= 0) {
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		return;
+	}
+	if (preempt && (enq_flags & SCX_ENQ_WAKEUP))
+		try_preempt(p, t, sync);
+}
+
+/*
+ * Move tasks that waited longer than LAT_STARVE_NS to a CPU: to @cpu,
+ * which is dispatching, when they may run there, else to their own CPU,
+ * preempting it. The scan walks from the latest deadline back, where
+ * starving tasks sit. Returns true if @cpu got a task.
+ */
+static bool rescue_starved(s32 cpu, u64 now)
+{
+	struct task_struct *p;
+	u64 last = last_scan_at;
+	u32 moved = 0;
+	bool here = false;
+
+	if (now - last < LAT_SCAN_INTERVAL_NS)
+		return false;
+	if (__sync_val_compare_and_swap(&last_scan_at, last, now) != last)
+		return false;
+
+	bpf_for_each(scx_dsq, p, LAT_DSQ, SCX_DSQ_ITER_REV) {
+		struct lat_task *t;
+		s32 target;
+
+		/*
+		 * No cap on the tasks visited: a counter would make every
+		 * iteration a new state for the verifier. The walk only sees
+		 * tasks queued when it began, and runs once per interval.
+		 */
+		if (moved >= LAT_RESCUE_MAX)
+			break;
+		t = lookup_task(p);
+		if (!t || !t->ready_at || now - t->ready_at < LAT_STARVE_NS)
+			continue;
+		target = cpu_allowed(p, cpu) ? cpu : scx_bpf_task_cpu(p);
+		/* not the head: must not drive the clock */
+		t->from_queue = false;
+		/* the libbpf iterator macro names its iterator ___it */
+		if (!scx_bpf_dispatch_from_dsq(&___it, p,
+					       SCX_DSQ_LOCAL_ON | target,
+					       target == cpu ? 0 :
+					       SCX_ENQ_PREEMPT))
+			continue;
+		moved++;
+		here |= target == cpu;
+	}
+	if (moved)
+		sk_counter_add(counters, rescued, moved);
+	return here;
+}
+
+/*
+ * Nothing queued that this CPU may run, yet its task wants more: renew
+ * the slice here, as if it stopped and started again, so that it is
+ * charged and gets a slice of its own length rather than the kernel's
+ * 20 ms default.
+ */
+static void refill(struct task_struct *p, u64 now)
+{
+	struct lat_task *t = lookup_task(p);
+
+	if (!t) {
+		p->scx.slice = slice_max_ns;
+		return;
+	}
+	charge(p, t);
+	if (t->burst >= t->slice)
+		end_burst(t, now, false);
+	assign_deadline(p, t);
+	p->scx.slice = t->slice;
+	set_cpu_deadline(bpf_get_smp_processor_id(), t->deadline, true);
+	sk_counter_add(counters, refills, 1);
+}
+
+void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
+{
+	u64 now = bpf_ktime_get_ns();
+
+	if (rescue_starved(cpu, now))
+		return;
+	if (scx_bpf_consume(LAT_DSQ)) {
+		sk_counter_add(counters, consumed, 1);
+		return;
+	}
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
+		refill(prev, now);
+}
+
+void SK_STRUCT_OPS(lat_running, struct task_struct *p)
+{
+	struct lat_counters *c;
+	struct lat_hist *h;
+	struct lat_task *t;
+	u64 now, delay;
+	u32 b;
+
+	t = lookup_task(p);
+	if (!t)
+		return;
+
+	if (t->ready_at) {
+		now = bpf_ktime_get_ns();
+		delay = now - t->ready_at;
+		if (lat_before(t->ready_at, now)) {
+			c = sk_counters_this_cpu(counters);
+			if (c) {
+				c->delays++;
+				c->delay_ns += delay;
+			}
+			h = sk_counters_this_cpu(delay_hist);
+			b = lat_hist_bucket(delay);
+			if (h && b < LAT_HIST_BUCKETS)
+				h->buckets[b]++;
+		}
+		t->ready_at = 0;
+	}
+
+	t->run_start = p->se.sum_exec_runtime;
+	if (t->from_queue && lat_before(vtime_now, t->vruntime))
+		vtime_now = t->vruntime;
+	t->from_queue = false;
+	set_cpu_deadline(bpf_get_smp_processor_id(), t->deadline, true);
+}
+
+void SK_STRUCT_OPS(lat_stopping, struct task_struct *p, bool runnable)
+{
+	struct lat_task *t;
+
+	set_cpu_deadline(bpf_get_smp_processor_id(), 0, false);
+	t = lookup_task(p);
+	if (!t)
+		return;
+	charge(p, t);
+	if (!runnable)
+		end_burst(t, bpf_ktime_get_ns(), true);
+	else if (t->burst >= t->slice)
+		end_burst(t, bpf_ktime_get_ns(), false);
+}
+
+/*
+ * sched_yield(): give up the place in line, not just the CPU. Without the
+ * vruntime push the yielder would often still hold the earliest deadline
+ * and be picked again at once.
+ */
+bool SK_STRUCT_OPS(lat_yield, struct task_struct *from, struct task_struct *to)
+{
+	struct lat_task *t = lookup_task(from);
+
+	if (t)
+		t->vruntime += lat_deadline_offset(t->slice, from->scx.weight);
+	from->scx.slice = 0;
+	sk_counter_add(counters, yields, 1);
+	return false;
+}
+
+s32 SK_STRUCT_OPS_SLEEPABLE(lat_init_task, struct task_struct *p,
+			    struct scx_init_task_args *args)
+{
+	struct lat_task *t;
+
+	/* allocate here, where sleeping is allowed, not on the wake-up path */
+	t = bpf_task_storage_get(&lat_tasks, p, NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t)
+		return -ENOMEM;
+	/*
+	 * A new task starts at the clock, unproven: no criticality, runs
+	 * assumed long and wake-ups rare until it shows otherwise.
+	 */
+	t->vruntime = vtime_now;
+	t->avg_run = slice_max_ns;
+	t->avg_intv = LAT_INTV_MAX_NS;
+	t->slice = slice_max_ns;
+	return 0;
+}
+
+void SK_STRUCT_OPS(lat_dump, struct scx_dump_ctx *dctx)
+{
+	sk_dump("latency: %d queued, vtime_now %llu, slice %llu..%llu ns",
+		scx_bpf_dsq_nr_queued(LAT_DSQ), vtime_now, slice_min_ns,
+		slice_max_ns);
+}
+
+void SK_STRUCT_OPS(lat_dump_task, struct scx_dump_ctx *dctx,
+		   struct task_struct *p)
+{
+	struct lat_task *t = lookup_task(p);
+
+	if (!t)
+		return;
+	sk_dump("latency: crit %u inherited %u vruntime %llu deadline %llu slice %llu",
+		t->crit, t->inherited, t->vruntime, t->deadline, t->slice);
+}
+
+s32 SK_STRUCT_OPS_SLEEPABLE(lat_init)
+{
+	return scx_bpf_create_dsq(LAT_DSQ, -1);
+}
+
+SK_EXIT_OPS(lat_exit);
+
+SEC(".struct_ops.link")
+struct sched_ext_ops latency_ops = {
+	.select_cpu	= (void *)lat_select_cpu,
+	.enqueue	= (void *)lat_enqueue,
+	.dispatch	= (void *)lat_dispatch,
+	.runnable	= (void *)lat_runnable,
+	.running	= (void *)lat_running,
+	.stopping	= (void *)lat_stopping,
+	.yield		= (void *)lat_yield,
+	.init_task	= (void *)lat_init_task,
+	.dump		= (void *)lat_dump,
+	.dump_task	= (void *)lat_dump_task,
+	.init		= (void *)lat_init,
+	.exit		= (void *)lat_exit,
+	.name		= "latency",
+};

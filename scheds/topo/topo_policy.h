@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * scx_topo's decisions as pure functions over plain numbers, compiled into
+ * the BPF scheduler and into the host unit tests (test_topo_domains.c), so
+ * the order of wake-up placement, the choice of a domain to steal from,
+ * the balancer's plan and the classification of migrations are tested
+ * without a sched_ext kernel.
+ *
+ * Loops are bounded by compile-time constants so the verifier accepts them.
+ */
+#ifndef SCHEDKIT_TOPO_POLICY_H
+#define SCHEDKIT_TOPO_POLICY_H
+
+#ifndef __bpf__
+#include <stdbool.h>
+#include <linux/types.h>
+#endif
+
+#include "topo_sched.h"
+
+#ifdef __bpf__
+#define TOPO_PURE	static __always_inline
+#else
+#define TOPO_PURE	static inline
+#endif
+
+/*
+ * Wake-up placement steps, in the order they are tried. Each looks for an
+ * idle CPU the task may use; the first that finds one wins. QUEUE means
+ * none was found: the task waits in its domain's queue.
+ */
+enum topo_step {
+	TOPO_STEP_PREV,		/* the previous CPU itself */
+	TOPO_STEP_LLC_CORE,	/* a core with all SMT siblings idle, prev LLC */
+	TOPO_STEP_LLC,		/* any CPU of the previous LLC */
+	TOPO_STEP_WAKER_LLC,	/* sync wake-up: the waker's LLC */
+	TOPO_STEP_NODE,		/* the previous CPU's NUMA node */
+	TOPO_STEP_ANY,		/* anywhere */
+	TOPO_STEP_QUEUE,
+	TOPO_NR_STEPS,
+};
+
+/*
+ * The step after @step. @smt: the machine has SMT, so looking for a whole
+ * idle core means something. @waker_llc: a synchronous wake-up whose
+ * waker runs in another LLC than the previous CPU (in the same LLC the
+ * previous step already looked there).
+ */
+TOPO_PURE enum topo_step topo_step_next(enum topo_step step, bool smt,
+					bool waker_llc)
+{
+	switch (step) {
+	case TOPO_STEP_PREV:
+		return smt ? TOPO_STEP_LLC_CORE : TOPO_STEP_LLC;
+	case TOPO_STEP_LLC_CORE:
+		return TOPO_STEP_LLC;
+	case TOPO_STEP_LLC:
+		return waker_llc ? TOPO_STEP_WAKER_LLC : TOPO_STEP_NODE;
+	case TOPO_STEP_WAKER_LLC:
+		return TOPO_STEP_NODE;
+	case TOPO_STEP_NODE:
+		return TOPO_STEP_ANY;
+	default:
+		return TOPO_STEP_QUEUE;
+	}
+}
+
+/*
+ * The step a wake-up ends at when step s would find an idle CPU exactly
+ * when @found[s] is true: the order above, as one function the tests can
+ * drive. The BPF side walks topo_step_next() itself because each probe
+ * claims the CPU it finds, so it must stop at the first success.
+ */
+TOPO_PURE enum topo_step topo_place(const bool found[TOPO_NR_STEPS], bool smt,
+				    bool waker_llc)
+{
+	enum topo_step s = TOPO_STEP_PREV;
+	int i;
+
+	for (i = 0; i < TOPO_NR_STEPS && s != TOPO_STEP_QUEUE; i++) {
+		if (found[s])
+			return s;
+		s = topo_step_next(s, smt, waker_llc);
+	}
+	return TOPO_STEP_QUEUE;
+}
+
+/*
+ * Where an idle CPU looks for work once its own domain's queue is empty:
+ * the domain of its node with the most queued tasks, if that has at least
+ * @steal_thresh; else the domain of another node with the most, if that
+ * has at least @numa_thresh. @queued[d] and @dom_node[d] for d < @nr_doms.
+ * Ties go to the lower domain id. Returns the domain, or -1.
+ */
+TOPO_PURE int topo_pick_victim(const __u32 *queued, const __u32 *dom_node,
+			       __u32 nr_doms, __u32 self, __u32 steal_thresh,
+			       __u32 numa_thresh)
+{
+	int near = -1, far = -1;
+	__u32 near_q = 0, far_q = 0, d, node;
+
+	if (self >= nr_doms || nr_doms > TOPO_MAX_DOMS)
+		return -1;
+	node = dom_node[self];
+	for (d = 0; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		if (d == self || !queued[d])
+			continue;
+		if (dom_node[d] == node) {
+			if (queued[d] > near_q) {
+				near = d;
+				near_q = queued[d];
+			}
+		} else if (queued[d] > far_q) {
+			far = d;
+			far_q = queued[d];
+		}
+	}
+	if (near >= 0 && near_q >= steal_thresh)
+		return near;
+	if (far >= 0 && far_q >= numa_thresh)
+		return far;
+	return -1;
+}
+
+/* What the periodic balancer should do this tick. */
+struct topo_plan {
+	int from, to;		/* domains; -1 when nothing to do */
+	__u32 nr;		/* tasks to move */
+};
+
+/*
+ * The periodic balancer's plan: move queued tasks from the domain with
+ * the highest load per CPU to the one with the lowest. @load[d] is domain
+ * d's load in thousandths of a task per CPU (running + queued, averaged
+ * over recent ticks), @nr_cpus[d] its CPUs, @queued[d] its queue length.
+ *
+ * Moving k tasks from a to b changes their per-CPU loads towards each
+ * other; the k that evens them out is (la - lb) / (1/na + 1/nb), in tasks.
+ * Half of that is moved per tick, since the loads are averages and tasks
+ * keep coming and going, and only when it reaches @steal_thresh tasks (same
+ * node) or @numa_thresh (across nodes: memory stays behind). Never more
+ * than the source has queued or TOPO_MAX_MOVE.
+ */
+TOPO_PURE struct topo_plan topo_balance_plan(const __u32 *load,
+					     const __u32 *nr_cpus,
+					     const __u32 *queued,
+					     const __u32 *dom_node,
+					     __u32 nr_doms, __u32 steal_thresh,
+					     __u32 numa_thresh)
+{
+	struct topo_plan plan = { .from = -1, .to = -1, .nr = 0 };
+	__u32 d, hi = 0, lo = 0, na, nb;
+	__u64 k;
+
+	if (nr_doms < 2 || nr_doms > TOPO_MAX_DOMS)
+		return plan;
+	for (d = 1; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		if (load[d] > load[hi])
+			hi = d;
+		if (load[d] < load[lo])
+			lo = d;
+	}
+	na = nr_cpus[hi];
+	nb = nr_cpus[lo];
+	if (hi == lo || !na || !nb || load[hi] <= load[lo])
+		return plan;
+
+	/* (la - lb) * na * nb / (na + nb), la and lb in thousandths */
+	k = (__u64)(load[hi] - load[lo]) * na * nb / (na + nb) / 1000 / 2;
+	if (k > queued[hi])
+		k = queued[hi];
+	if (k > TOPO_MAX_MOVE)
+		k = TOPO_MAX_MOVE;
+	if (k < (dom_node[hi] == dom_node[lo] ? steal_thresh : numa_thresh))
+		return plan;
+	plan.from = hi;
+	plan.to = lo;
+	plan.nr = k;
+	return plan;
+}
+
+/* How far a task moved between two consecutive runs. */
+enum topo_mig {
+	TOPO_MIG_NONE,		/* same CPU, or first run */
+	TOPO_MIG_SAME_CORE,	/* an SMT sibling */
+	TOPO_MIG_SAME_LLC,
+	TOPO_MIG_CROSS_LLC,	/* another LLC in the same node */
+	TOPO_MIG_CROSS_NODE,
+};
+
+/* Where a CPU sits; the dense ids of schedkit/topo.h. */
+struct topo_cpu_ids {
+	__u32 core, llc, node;
+};
+
+TOPO_PURE enum topo_mig topo_mig_class(int from_cpu, int to_cpu,
+				       struct topo_cpu_ids from,
+				       struct topo_cpu_ids to)
+{
+	if (from_cpu < 0 || from_cpu == to_cpu)
+		return TOPO_MIG_NONE;
+	if (from.node != to.node)
+		return TOPO_MIG_CROSS_NODE;
+	if (from.llc != to.llc)
+		return TOPO_MIG_CROSS_LLC;
+	if (from.core != to.core)
+		return TOPO_MIG_SAME_LLC;
+	return TOPO_MIG_SAME_CORE;
+}
+
+/*
+ * Each domain keeps its own virtual clock, so a task's vtime only means
+ * something against the clock of the domain it was last queued in. Moving
+ * it keeps its distance to that clock (its lag), limited to one slice of
+ * credit so that a long sleep does not buy a burst of CPU time.
+ */
+TOPO_PURE __u64 topo_vtime_rebase(__u64 vtime, __u64 old_clock,
+				  __u64 new_clock, __u64 max_credit)
+{
+	__u64 v = vtime - old_clock + new_clock;
+
+	if ((__s64)(v - (new_clock - max_credit)) < 0)
+		v = new_clock - max_credit;
+	return v;
+}
+
+#endif /* SCHEDKIT_TOPO_POLICY_H */

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * scx_latency's arithmetic (scheds/latency/latency_math.h), the same code
+ * the BPF scheduler runs: weight scaling, the sleeper lag cap, slices that
+ * shrink with criticality, the criticality estimate and its inheritance,
+ * and the bounds at extreme weights, sleeps and clock values.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "latency_math.h"
+
+#define US	1000ULL
+#define MS	(1000 * US)
+#define SEC	(1000 * MS)
+
+/* sched_ext's weights for nice -20, 0 and 19 */
+#define W_NICE_M20	8668
+#define W_NICE_0	100
+#define W_NICE_19	1
+
+static const __u64 slice_min = 250 * US, slice_max = 5 * MS;
+
+static void test_nice0_vtime_runs_at_wall_clock_speed(void **state)
+{
+	assert_int_equal(lat_scale_by_weight(3 * MS, W_NICE_0), 3 * MS);
+}
+
+static void test_heavier_tasks_are_charged_less(void **state)
+{
+	__u64 heavy = lat_scale_by_weight(10 * MS, W_NICE_M20);
+	__u64 light = lat_scale_by_weight(10 * MS, W_NICE_19);
+
+	assert_int_equal(heavy, 10 * MS * 100 / W_NICE_M20);
+	assert_int_equal(light, 10 * MS * 100);
+	assert_true(heavy < 10 * MS && light > 10 * MS);
+}
+
+static void test_weights_outside_the_kernel_range_are_clamped(void **state)
+{
+	assert_int_equal(lat_scale_by_weight(MS, 0), lat_scale_by_weight(MS, 1));
+	assert_int_equal(lat_scale_by_weight(MS, 1000000),
+			 lat_scale_by_weight(MS, LAT_WEIGHT_MAX));
+}
+
+static void test_huge_charge_at_lowest_weight_does_not_overflow(void **state)
+{
+	__u64 v = lat_scale_by_weight(UINT64_MAX, W_NICE_19);
+
+	/* clamped to LAT_CHARGE_MAX_NS first, so no wrap to a small value */
+	assert_int_equal(v, LAT_CHARGE_MAX_NS * 100);
+	assert_true(v > LAT_CHARGE_MAX_NS);
+}
+
+static void test_long_sleeper_keeps_at_most_the_lag_cap(void **state)
+{
+	__u64 now = 500 * SEC, v;
+
+	/* slept for an hour of vtime: pulled up to one slice_max behind */
+	v = lat_vtime_clamp(now - 3600 * SEC, now, slice_max, LAT_LEAD_MAX_NS);
+	assert_int_equal(v, now - slice_max);
+	/* a little behind: keeps its credit */
+	v = lat_vtime_clamp(now - MS, now, slice_max, LAT_LEAD_MAX_NS);
+	assert_int_equal(v, now - MS);
+}
+
+static void test_task_far_ahead_is_pulled_back_to_the_lead_cap(void **state)
+{
+	__u64 now = 500 * SEC;
+
+	assert_int_equal(lat_vtime_clamp(now + 100 * SEC, now, slice_max,
+					 LAT_LEAD_MAX_NS),
+			 now + LAT_LEAD_MAX_NS);
+	assert_int_equal(lat_vtime_clamp(now + MS, now, slice_max,
+					 LAT_LEAD_MAX_NS), now + MS);
+}
+
+static void test_vtime_clamp_survives_clock_wrap(void **state)
+{
+	/* the clock just wrapped; a sleeper from before the wrap */
+	__u64 now = 10 * MS, old = UINT64_MAX - 100 * SEC;
+
+	assert_int_equal(lat_vtime_clamp(old, now, slice_max, LAT_LEAD_MAX_NS),
+			 now - slice_max);
+	/* a clock near 0 must not make a fresh task look far ahead */
+	assert_int_equal(lat_vtime_clamp(0, 0, slice_max, LAT_LEAD_MAX_NS), 0);
+	assert_true(lat_before(UINT64_MAX, 1));
+	assert_false(lat_before(1, UINT64_MAX));
+}
+
+static void test_log2_is_exact_on_powers_and_monotonic(void **state)
+{
+	__u64 x, prev = 0;
+
+	assert_int_equal(lat_log2_fp(0), 0);
+	assert_int_equal(lat_log2_fp(1), 0);
+	assert_int_equal(lat_log2_fp(1024), 10 << 4);
+	assert_int_equal(lat_log2_fp(1ULL << 63), 63 << 4);
+	assert_int_equal(lat_log2_fp(3), (1 << 4) | 8);	/* 1.5 */
+	for (x = 1; x < (1ULL << 40); x = x * 3 / 2 + 1) {
+		assert_true(lat_log2_fp(x) >= prev);
+		prev = lat_log2_fp(x);
+	}
+	assert_true(lat_log2_fp(UINT64_MAX) <= (63 << 4) + 15);
+}
+
+static void test_short_runs_score_high_long_runs_low(void **state)
+{
+	assert_int_equal(lat_run_score(10 * US), LAT_CRIT_MAX);
+	assert_int_equal(lat_run_score(20 * MS), 0);
+	assert_true(lat_run_score(100 * US) > lat_run_score(1 * MS));
+	assert_true(lat_run_score(1 * MS) > lat_run_score(5 * MS));
+	assert_true(lat_run_score(0) == LAT_CRIT_MAX);
+	assert_true(lat_run_score(UINT64_MAX) == 0);
+}
+
+static void test_frequent_wakers_score_high(void **state)
+{
+	assert_int_equal(lat_wake_score(100 * US), LAT_CRIT_MAX);
+	assert_int_equal(lat_wake_score(5 * SEC), 0);
+	assert_true(lat_wake_score(1 * MS) > lat_wake_score(100 * MS));
+}
+
+static void test_ewma_moves_a_quarter_and_converges(void **state)
+{
+	__u64 avg = 0;
+	int i;
+
+	assert_int_equal(lat_ewma(0, 400), 100);
+	assert_int_equal(lat_ewma(400, 0), 300);
+	for (i = 0; i < 64; i++)
+		avg = lat_ewma(avg, 1000);
+	assert_true(avg >= 996 && avg <= 1000);
+	/* decays all the way to 0, no stuck remainder */
+	for (i = 0; i < 64; i++)
+		avg = lat_ewma(avg, 0);
+	assert_int_equal(avg, 0);
+	/* extreme inputs stay bounded */
+	assert_true(lat_ewma(UINT64_MAX, UINT64_MAX) <= LAT_AVG_MAX_NS);
+}
+
+static void test_long_runs_cap_criticality_however_often_it_wakes(void **state)
+{
+	__u32 hog = lat_crit_sample(lat_run_score(5 * MS),
+				    lat_wake_score(100 * US), 0);
+	__u32 interactive = lat_crit_sample(lat_run_score(50 * US),
+					    lat_wake_score(1 * MS), 0);
+
+	assert_true(hog <= lat_run_score(5 * MS));
+	assert_true(interactive > 800);
+	assert_true(interactive > 4 * hog);
+}
+
+static void test_wakee_inherits_part_of_a_critical_wakers_criticality(void **state)
+{
+	__u32 batch_self = lat_crit_sample(lat_run_score(10 * MS),
+					   lat_wake_score(2 * SEC), 0);
+	__u32 woken = lat_crit_sample(lat_run_score(10 * MS),
+				      lat_wake_score(2 * SEC),
+				      lat_inherit(1000));
+
+	assert_int_equal(batch_self, 0);
+	assert_int_equal(lat_inherit(1000), 750);
+	assert_int_equal(woken, 750);
+	/* inheriting from a non-critical waker changes nothing */
+	assert_int_equal(lat_crit_sample(lat_run_score(50 * US),
+					 lat_wake_score(1 * MS), lat_inherit(0)),
+			 lat_crit_sample(lat_run_score(50 * US),
+					 lat_wake_score(1 * MS), 0));
+	/* never above the maximum, whatever is passed in */
+	assert_int_equal(lat_inherit(UINT32_MAX), LAT_CRIT_MAX * 3 / 4);
+	assert_true(lat_crit_sample(UINT32_MAX, UINT32_MAX, UINT32_MAX) <=
+		    LAT_CRIT_MAX);
+}
+
+static void test_criticality_follows_behaviour_within_a_few_samples(void **state)
+{
+	__u32 crit = 0, s_inter, s_hog;
+	int i;
+
+	s_inter = lat_crit_sample(lat_run_score(50 * US), lat_wake_score(MS), 0);
+	s_hog = lat_crit_sample(lat_run_score(5 * MS),
+				lat_wake_score(LAT_INTV_MAX_NS), 0);
+	for (i = 0; i < 8; i++)
+		crit = lat_crit_update(crit, s_inter);
+	assert_true(crit > s_inter * 85 / 100);
+	for (i = 0; i < 8; i++)
+		crit = lat_crit_update(crit, s_hog);
+	assert_true(crit < s_hog + s_inter * 15 / 100);
+	assert_true(lat_crit_update(UINT32_MAX, UINT32_MAX) <= LAT_CRIT_MAX);
+}
+
+static void test_slice_shrinks_from_max_to_min_with_criticality(void **state)
+{
+	__u64 prev = UINT64_MAX, s;
+	__u32 c;
+
+	assert_int_equal(lat_slice(0, W_NICE_0, slice_min, slice_max), slice_max);
+	assert_int_equal(lat_slice(LAT_CRIT_MAX, W_NICE_0, slice_min, slice_max),
+			 slice_min);
+	for (c = 0; c <= LAT_CRIT_MAX; c += 64) {
+		s = lat_slice(c, W_NICE_0, slice_min, slice_max);
+		assert_true(s <= prev && s >= slice_min && s <= slice_max);
+		prev = s;
+	}
+}
+
+static void test_lat_weight_zero_gives_plain_weighted_fair_slices(void **state)
+{
+	assert_int_equal(lat_crit_effective(LAT_CRIT_MAX, 0), 0);
+	assert_int_equal(lat_slice(lat_crit_effective(LAT_CRIT_MAX, 0), W_NICE_0,
+				   slice_min, slice_max), slice_max);
+	assert_int_equal(lat_crit_effective(512, 100), 512);
+	assert_int_equal(lat_crit_effective(512, 400), LAT_CRIT_MAX);
+}
+
+static void test_light_tasks_get_shorter_slices_never_below_min(void **state)
+{
+	assert_int_equal(lat_slice(0, 50, slice_min, slice_max), slice_max / 2);
+	assert_int_equal(lat_slice(0, W_NICE_19, slice_min, slice_max), slice_min);
+	/* heavy tasks keep the full slice; their deadlines come sooner */
+	assert_int_equal(lat_slice(0, W_NICE_M20, slice_min, slice_max), slice_max);
+}
+
+static void test_slice_tolerates_min_above_max(void **state)
+{
+	__u64 s = lat_slice(512, W_NICE_0, 10 * MS, 1 * MS);
+
+	assert_int_equal(s, 10 * MS);
+}
+
+static void test_critical_task_gets_an_earlier_deadline(void **state)
+{
+	__u64 v = 42 * SEC;
+	__u64 crit_dl = v + lat_deadline_offset(
+		lat_slice(LAT_CRIT_MAX, W_NICE_0, slice_min, slice_max), W_NICE_0);
+	__u64 batch_dl = v + lat_deadline_offset(
+		lat_slice(0, W_NICE_0, slice_min, slice_max), W_NICE_0);
+
+	assert_int_equal(crit_dl, v + slice_min);
+	assert_int_equal(batch_dl, v + slice_max);
+	assert_true(lat_should_preempt(crit_dl, batch_dl, slice_min));
+	assert_false(lat_should_preempt(batch_dl, crit_dl, slice_min));
+}
+
+static void test_preemption_needs_more_than_the_margin(void **state)
+{
+	__u64 cur = 100 * MS;
+
+	assert_false(lat_should_preempt(cur - 100 * US, cur, 250 * US));
+	assert_false(lat_should_preempt(cur - 250 * US, cur, 250 * US));
+	assert_true(lat_should_preempt(cur - 251 * US, cur, 250 * US));
+	/* across a wrap of the virtual clock */
+	assert_true(lat_should_preempt(UINT64_MAX - MS, 5 * MS, 250 * US));
+}
+
+static void test_deadline_offset_is_bounded_at_extreme_weights(void **state)
+{
+	__u64 light = lat_deadline_offset(
+		lat_slice(0, W_NICE_19, slice_min, slice_max), W_NICE_19);
+	__u64 heavy = lat_deadline_offset(
+		lat_slice(0, W_NICE_M20, slice_min, slice_max), W_NICE_M20);
+
+	/* nice 19: slice_min * 100 = 25 ms of vtime, below the cap */
+	assert_int_equal(light, slice_min * 100);
+	assert_true(light <= LAT_DL_MAX_NS);
+	assert_int_equal(heavy, slice_max * 100 / W_NICE_M20);
+	/* whatever the inputs, never past the cap */
+	assert_int_equal(lat_deadline_offset(UINT64_MAX, 0), LAT_DL_MAX_NS);
+}
+
+/*
+ * The wait bound the caps promise: a task at the lead cap with the longest
+ * deadline offset is reached once the clock moves LAT_LEAD_MAX_NS +
+ * LAT_DL_MAX_NS, which nice -20 hogs on one CPU do within 10 s.
+ */
+static void test_worst_wait_behind_nice_m20_hogs_stays_under_watchdog(void **state)
+{
+	__u64 vtime_needed = LAT_LEAD_MAX_NS + LAT_DL_MAX_NS;
+	/* a CPU running weight-10000 tasks advances vtime at 1/100 */
+	__u64 wall = vtime_needed * LAT_WEIGHT_MAX / LAT_WEIGHT_NORMAL;
+
+	assert_true(wall <= 10 * SEC);
+}
+
+static void test_hist_buckets_are_log2_and_bounded(void **state)
+{
+	assert_int_equal(lat_hist_bucket(0), 0);
+	assert_int_equal(lat_hist_bucket(1023), 0);
+	assert_int_equal(lat_hist_bucket(1024), 1);
+	assert_int_equal(lat_hist_bucket(2047), 1);
+	assert_int_equal(lat_hist_bucket(2048), 2);
+	assert_int_equal(lat_hist_bucket(UINT64_MAX), LAT_HIST_BUCKETS - 1);
+	assert_int_equal(lat_hist_lower_ns(1), 1024);
+	assert_int_equal(lat_hist_lower_ns(2), 2048);
+	assert_int_equal(lat_hist_bucket(lat_hist_lower_ns(LAT_HIST_BUCKETS - 1)),
+			 LAT_HIST_BUCKETS - 1);
+}
+
+static void test_percentiles_interpolate_within_their_bucket(void **state)
+{
+	__u64 hist[LAT_HIST_BUCKETS] = {};
+	double p50, p99;
+
+	assert_true(lat_hist_percentile(hist, 50) == 0);
+
+	/* 100 delays in [4096, 8192) ns and 1 in [1 s, 2 s) */
+	hist[lat_hist_bucket(5000)] = 100;
+	hist[lat_hist_bucket(SEC + 1)] = 1;
+	p50 = lat_hist_percentile(hist, 50);
+	p99 = lat_hist_percentile(hist, 99);
+	assert_true(p50 >= 4096 && p50 < 8192);
+	assert_true(p99 >= 4096 && p99 < 8192);
+	assert_true(p99 > p50);
+	assert_true(lat_hist_percentile(hist, 100) >= lat_hist_lower_ns(
+		lat_hist_bucket(SEC + 1)));
+
+	/* the open-ended last bucket reports its lower bound */
+	hist[LAT_HIST_BUCKETS - 1] = 1000;
+	assert_true(lat_hist_percentile(hist, 99) ==
+		    (double)lat_hist_lower_ns(LAT_HIST_BUCKETS - 1));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nice0_vtime_runs_at_wall_clock_speed),
+		cmocka_unit_test(test_heavier_tasks_are_charged_less),
+		cmocka_unit_test(test_weights_outside_the_kernel_range_are_clamped),
+		cmocka_unit_test(test_huge_charge_at_lowest_weight_does_not_overflow),
+		cmocka_unit_test(test_long_sleeper_keeps_at_most_the_lag_cap),
+		cmocka_unit_test(test_task_far_ahead_is_pulled_back_to_the_lead_cap),
+		cmocka_unit_test(test_vtime_clamp_survives_clock_wrap),
+		cmocka_unit_test(test_log2_is_exact_on_powers_and_monotonic),
+		cmocka_unit_test(test_short_runs_score_high_long_runs_low),
+		cmocka_unit_test(test_frequent_wakers_score_high),
+		cmocka_unit_test(test_ewma_moves_a_quarter_and_converges),
+		cmocka_unit_test(test_long_runs_cap_criticality_however_often_it_wakes),
+		cmocka_unit_test(test_wakee_inherits_part_of_a_critical_wakers_criticality),
+		cmocka_unit_test(test_criticality_follows_behaviour_within_a_few_samples),
+		cmocka_unit_test(test_slice_shrinks_from_max_to_min_with_criticality),
+		cmocka_unit_test(test_lat_weight_zero_gives_plain_weighted_fair_slices),
+		cmocka_unit_test(test_light_tasks_get_shorter_slices_never_below_min),
+		cmocka_unit_test(test_slice_tolerates_min_above_max),
+		cmocka_unit_test(test_critical_task_gets_an_earlier_deadline),
+		cmocka_unit_test(test_preemption_needs_more_than_the_margin),
+		cmocka_unit_test(test_deadline_offset_is_bounded_at_extreme_weights),
+		cmocka_unit_test(test_worst_wait_behind_nice_m20_hogs_stays_under_watchdog),
+		cmocka_unit_test(test_hist_buckets_are_log2_and_bounded),
+		cmocka_unit_test(test_percentiles_interpolate_within_their_bucket),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
