@@ -7,6 +7,9 @@
  * without a sched_ext kernel.
  *
  * Loops are bounded by compile-time constants so the verifier accepts them.
+ * Arrays that the BPF side keeps in rodata are taken as const volatile:
+ * without it the compiler, seeing the zero initialisers of those
+ * loader-written arrays, may fold reads through the pointer to 0.
  */
 #ifndef SCHEDKIT_TOPO_POLICY_H
 #define SCHEDKIT_TOPO_POLICY_H
@@ -92,7 +95,8 @@ TOPO_PURE enum topo_step topo_place(const bool found[TOPO_NR_STEPS], bool smt,
  * has at least @numa_thresh. @queued[d] and @dom_node[d] for d < @nr_doms.
  * Ties go to the lower domain id. Returns the domain, or -1.
  */
-TOPO_PURE int topo_pick_victim(const __u32 *queued, const __u32 *dom_node,
+TOPO_PURE int topo_pick_victim(const __u32 *queued,
+			       const volatile __u32 *dom_node,
 			       __u32 nr_doms, __u32 self, __u32 steal_thresh,
 			       __u32 numa_thresh)
 {
@@ -146,7 +150,7 @@ struct topo_plan {
 TOPO_PURE struct topo_plan topo_balance_plan(const __u32 *load,
 					     const __u32 *nr_cpus,
 					     const __u32 *queued,
-					     const __u32 *dom_node,
+					     const volatile __u32 *dom_node,
 					     __u32 nr_doms, __u32 steal_thresh,
 					     __u32 numa_thresh)
 {

@@ -21,6 +21,9 @@
 #define TOPO_MAX_DOMS		64	/* LLCs, or nodes with --domain node */
 #define TOPO_MAX_NODES		64
 
+/* SK_TOPO_NONE of schedkit/topo.h, which BPF code cannot include */
+#define TOPO_NONE		0xffffffffU
+
 /* Tasks the periodic balancer moves between two domains per tick. */
 #define TOPO_MAX_MOVE		8
 

@@ -1,0 +1,732 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * scx_topo: topology-aware scheduling across SMT cores, last-level caches
+ * (LLCs) and NUMA nodes.
+ *
+ * Policy. The machine is cut into domains, one per LLC (or one per NUMA
+ * node with --domain node), each with its own queue ordered by weighted
+ * virtual time, so tasks share a domain's CPUs in proportion to their
+ * weights. The loader sends the CPU -> core/LLC/node/domain maps in
+ * rodata; nothing here assumes a CPU count.
+ *
+ * A waking task takes the first idle CPU found, in this order
+ * (topo_policy.h): its previous CPU; a core of the previous LLC whose SMT
+ * siblings are all idle; any CPU of the previous LLC; for a synchronous
+ * wake-up, the waker's LLC (the data it just wrote is there); the previous
+ * CPU's node; anywhere. It runs there at once. With no idle CPU it joins
+ * the queue of its previous CPU's domain.
+ *
+ * A CPU with nothing to run takes the head of its own domain's queue;
+ * with that empty it steals from the busiest domain of its node if that
+ * has at least --steal-threshold tasks queued, and only then from the
+ * busiest domain of another node, if that has at least --numa-threshold.
+ * Stealing is immediate and cheap but only helps idle CPUs. A BPF timer
+ * therefore runs every --balance-ms: it samples every domain's load
+ * (running + queued tasks per CPU, averaged), and when the same pair of
+ * domains stays out of balance for two ticks running, moves queued tasks
+ * from the busier to the idler one (topo_balance_plan()). It runs in the
+ * kernel rather than in the loader because it must look at and move
+ * individual queued tasks, which only BPF can do, and because a loader
+ * that is descheduled under load must not delay balancing.
+ *
+ * CPU hotplug: there are no ops.cpu_online/offline callbacks, so the
+ * kernel ejects the scheduler with a restart request when a CPU comes or
+ * goes; libschedkit restarts it and the loader rebuilds the domains from
+ * the new topology. Tasks fall back to the fair class meanwhile, so none
+ * is lost.
+ *
+ * Against EEVDF's own load balancer. The fair class balances by walking
+ * sched domains (SMT, MC/LLC, NUMA) from periodic ticks and on newly idle
+ * CPUs, comparing group load and utilisation, with idle-CPU search on
+ * wake-up limited to the LLC (select_idle_sibling) and wake-affine
+ * heuristics to pull a wakee towards its waker. scx_topo keeps the same
+ * levels but is simpler and more sticky: wake-ups search further (the node,
+ * then everywhere) before queueing, which finds idle CPUs sooner but may
+ * move a task across LLCs; queued tasks never leave their domain unless a
+ * CPU there is idle enough to steal or the imbalance persists, so caches
+ * stay warm at the price of some short-term unfairness between domains;
+ * balancing counts tasks, not PELT utilisation, so a domain of many short
+ * sleepers looks busier than it is; and within a domain one queue per LLC
+ * is one lock per LLC, fine for today's LLC sizes. There is no notion of
+ * capacity (big.LITTLE) or of memory placement beyond the node threshold.
+ *
+ * Shows: per-domain vtime DSQs, rodata maps from the loader, bpf_cpumask
+ * kptrs built in ops.init(), scx_bpf_pick_idle_cpu() with
+ * SCX_PICK_IDLE_CORE, stealing in ops.dispatch(), a BPF timer that moves
+ * tasks between DSQs (scx_bpf_dispatch_vtime_from_dsq), hotplug by
+ * restart.
+ */
+#include <schedkit/bpf/common.bpf.h>
+#include <schedkit/bpf/counters.bpf.h>
+#include <schedkit/bpf/exit.bpf.h>
+
+#include "topo_policy.h"
+
+char _license[] SEC("license") = "GPL";
+
+/* uapi <linux/time.h>, which vmlinux.h does not carry */
+#define CLOCK_MONOTONIC		1
+/* libbpf's bpf_for_each() names its iterator ___it */
+#define TOPO_DSQ_ITER		(&___it)
+
+/* Set by the loader (main.c); __u32/__u64 because the skeleton repeats them. */
+const volatile __u64 slice_ns = SCX_SLICE_DFL;
+const volatile __u32 steal_thresh = 1;
+const volatile __u32 numa_thresh = 4;
+const volatile __u64 balance_ns = 100 * 1000 * 1000;
+const volatile __u32 nr_cpu_ids = 1;
+const volatile __u32 nr_llcs = 1;
+const volatile __u32 nr_nodes = 1;
+const volatile __u32 nr_doms = 1;
+const volatile bool dom_is_node;
+const volatile bool smt;
+const volatile __u32 cpu_to_core[TOPO_MAX_CPUS];
+const volatile __u32 cpu_to_llc[TOPO_MAX_CPUS];
+const volatile __u32 cpu_to_node[TOPO_MAX_CPUS];
+const volatile __u32 cpu_to_dom[TOPO_MAX_CPUS];
+const volatile __u32 dom_to_node[TOPO_MAX_DOMS];
+const volatile __u32 dom_nr_cpus[TOPO_MAX_DOMS];
+
+/*
+ * Per-domain state the loader reads for stats (bss is mmap()ed). Virtual
+ * clocks and busy flags are written without atomics by whichever CPU gets
+ * there: a lost update only makes a clock lag by one task's run.
+ */
+__u64 dom_vtime[TOPO_MAX_DOMS];
+__u32 dom_load[TOPO_MAX_DOMS];		/* thousandths of a task per CPU */
+__u32 dom_queued[TOPO_MAX_DOMS];	/* at the last balancer tick */
+__u32 cpu_busy[TOPO_MAX_CPUS];		/* a task runs there */
+__u64 balance_ticks;
+
+SK_COUNTERS(counters, struct topo_counters);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TOPO_MAX_DOMS);
+	__type(key, u32);
+	__type(value, struct topo_dom_events);
+} dom_events SEC(".maps");
+
+struct topo_task {
+	s32 last_cpu;		/* where it last ran, -1 before its first run */
+	u32 dom;		/* the domain whose clock its vtime follows */
+	u64 started_at;		/* when it last started running */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct topo_task);
+} topo_tasks SEC(".maps");
+
+struct topo_mask {
+	struct bpf_cpumask __kptr *mask;
+};
+
+/* The CPUs of each LLC and node; a domain is one or the other. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TOPO_MAX_DOMS);
+	__type(key, u32);
+	__type(value, struct topo_mask);
+} llc_masks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TOPO_MAX_NODES);
+	__type(key, u32);
+	__type(value, struct topo_mask);
+} node_masks SEC(".maps");
+
+/*
+ * One scratch mask per CPU for "this LLC AND the task's allowed CPUs".
+ * Used only from select_cpu() and enqueue(), which run with interrupts
+ * off, so two users never share a CPU's mask at once.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TOPO_MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct topo_mask);
+} scratch_masks SEC(".maps");
+
+/* Scratch for dispatch(): the queue lengths topo_pick_victim() reads. */
+struct topo_dispatch_scratch {
+	u32 queued[TOPO_MAX_DOMS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct topo_dispatch_scratch);
+} dispatch_scratch SEC(".maps");
+
+/* The balancer's timer and what it remembers between ticks. */
+struct topo_balancer {
+	struct bpf_timer timer;
+	s32 last_from, last_to;
+	u32 nr_cpus[TOPO_MAX_DOMS];
+	u32 running[TOPO_MAX_DOMS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct topo_balancer);
+} balancer SEC(".maps");
+
+/* ---- map lookups ------------------------------------------------------ */
+
+static __always_inline bool cpu_valid(s32 cpu)
+{
+	return cpu >= 0 && (u32)cpu < nr_cpu_ids && cpu < TOPO_MAX_CPUS;
+}
+
+/*
+ * Domain of @cpu. Only online CPUs run tasks and hotplug restarts us, so
+ * SK_TOPO_NONE cannot come up; fold it to 0 anyway for the verifier and
+ * against a CPU appearing before the restart request lands.
+ */
+static __always_inline u32 dom_of(s32 cpu)
+{
+	u32 d;
+
+	if (!cpu_valid(cpu))
+		return 0;
+	d = cpu_to_dom[cpu];
+	return d < nr_doms && d < TOPO_MAX_DOMS ? d : 0;
+}
+
+static __always_inline struct topo_cpu_ids ids_of(s32 cpu)
+{
+	struct topo_cpu_ids ids = { TOPO_NONE, TOPO_NONE,
+				    TOPO_NONE };
+
+	if (cpu_valid(cpu)) {
+		ids.core = cpu_to_core[cpu];
+		ids.llc = cpu_to_llc[cpu];
+		ids.node = cpu_to_node[cpu];
+	}
+	return ids;
+}
+
+static __always_inline struct bpf_cpumask *lookup_mask(void *map, u32 id)
+{
+	struct topo_mask *m = bpf_map_lookup_elem(map, &id);
+
+	return m ? m->mask : NULL;
+}
+
+static __always_inline struct bpf_cpumask *dom_mask(u32 dom)
+{
+	return dom_is_node ? lookup_mask(&node_masks, dom) :
+			     lookup_mask(&llc_masks, dom);
+}
+
+static __always_inline struct topo_task *task_ctx(struct task_struct *p)
+{
+	return bpf_task_storage_get(&topo_tasks, p, NULL, 0);
+}
+
+static __always_inline void count_dom_event(u32 dom, int what)
+{
+	struct topo_dom_events *e = bpf_map_lookup_elem(&dom_events, &dom);
+
+	if (!e)
+		return;
+	if (what == 0)
+		e->steals_out++;
+	else if (what == 1)
+		e->moved_out++;
+	else
+		e->moved_in++;
+}
+
+/*
+ * An idle CPU among @group AND the task's allowed CPUs; @flags as for
+ * scx_bpf_pick_idle_cpu(). Claims the CPU it returns. -1 if none.
+ */
+static __always_inline s32 pick_idle_in(struct task_struct *p,
+					struct bpf_cpumask *group, u64 flags)
+{
+	struct bpf_cpumask *tmp;
+
+	if (!group)
+		return -1;
+	tmp = lookup_mask(&scratch_masks, bpf_get_smp_processor_id());
+	if (!tmp)
+		return -1;
+	bpf_cpumask_and(tmp, p->cpus_ptr, sk_cpumask(group));
+	return scx_bpf_pick_idle_cpu(sk_cpumask(tmp), flags);
+}
+
+/* ---- wake-up placement ------------------------------------------------ */
+
+static __always_inline s32 try_step(struct task_struct *p, enum topo_step step,
+				    s32 prev_cpu, u32 waker_llc)
+{
+	struct topo_cpu_ids prev = ids_of(prev_cpu);
+
+	switch (step) {
+	case TOPO_STEP_PREV:
+		if (bpf_cpumask_test_cpu(prev_cpu, p->cpus_ptr) &&
+		    scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+			return prev_cpu;
+		return -1;
+	case TOPO_STEP_LLC_CORE:
+		return pick_idle_in(p, lookup_mask(&llc_masks, prev.llc),
+				    SCX_PICK_IDLE_CORE);
+	case TOPO_STEP_LLC:
+		return pick_idle_in(p, lookup_mask(&llc_masks, prev.llc), 0);
+	case TOPO_STEP_WAKER_LLC:
+		return pick_idle_in(p, lookup_mask(&llc_masks, waker_llc), 0);
+	case TOPO_STEP_NODE:
+		return pick_idle_in(p, lookup_mask(&node_masks, prev.node), 0);
+	case TOPO_STEP_ANY:
+		return scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	default:
+		return -1;
+	}
+}
+
+static __always_inline void count_step(enum topo_step step)
+{
+	switch (step) {
+	case TOPO_STEP_PREV:
+		sk_counter_add(counters, wake_prev, 1);
+		break;
+	case TOPO_STEP_LLC_CORE:
+		sk_counter_add(counters, wake_llc_core, 1);
+		break;
+	case TOPO_STEP_LLC:
+		sk_counter_add(counters, wake_llc, 1);
+		break;
+	case TOPO_STEP_WAKER_LLC:
+		sk_counter_add(counters, wake_waker_llc, 1);
+		break;
+	case TOPO_STEP_NODE:
+		sk_counter_add(counters, wake_node, 1);
+		break;
+	case TOPO_STEP_ANY:
+		sk_counter_add(counters, wake_any, 1);
+		break;
+	default:
+		sk_counter_add(counters, wake_queued, 1);
+		break;
+	}
+}
+
+s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
+		  u64 wake_flags)
+{
+	s32 this_cpu = bpf_get_smp_processor_id(), cpu = -1;
+	enum topo_step step = TOPO_STEP_PREV;
+	u32 waker_llc = TOPO_NONE;
+	bool other_llc = false;
+	int i;
+
+	if (!cpu_valid(prev_cpu))
+		return prev_cpu;
+	if ((wake_flags & SCX_WAKE_SYNC) && cpu_valid(this_cpu)) {
+		waker_llc = cpu_to_llc[this_cpu];
+		other_llc = waker_llc != cpu_to_llc[prev_cpu];
+	}
+
+	for (i = 0; i < TOPO_NR_STEPS; i++) {
+		if (step == TOPO_STEP_QUEUE)
+			break;
+		cpu = try_step(p, step, prev_cpu, waker_llc);
+		if (cpu >= 0)
+			break;
+		step = topo_step_next(step, smt, other_llc);
+	}
+
+	if (cpu < 0) {
+		/* enqueue() queues it on prev_cpu's domain */
+		count_step(TOPO_STEP_QUEUE);
+		return prev_cpu;
+	}
+	count_step(step);
+	scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);
+	return cpu;
+}
+
+/* ---- queueing --------------------------------------------------------- */
+
+void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	s32 cpu = scx_bpf_task_cpu(p), idle;
+	struct topo_task *t = task_ctx(p);
+	u32 dom = dom_of(cpu), node;
+	u64 vtime = p->scx.dsq_vtime;
+
+	/*
+	 * A task whose affinity just changed may sit on a CPU it can no
+	 * longer use; queue it where it can run so that CPUs there find it
+	 * without having to steal.
+	 */
+	if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
+		cpu = bpf_cpumask_any_distribute(p->cpus_ptr);
+		dom = dom_of(cpu);
+	}
+
+	if (t) {
+		vtime = topo_vtime_rebase(vtime, dom_vtime[t->dom & (TOPO_MAX_DOMS - 1)],
+					  dom_vtime[dom], slice_ns);
+		t->dom = dom;
+	}
+	scx_bpf_dispatch_vtime(p, dom, slice_ns, vtime, enq_flags);
+	sk_counter_add(counters, enqueued, 1);
+
+	/*
+	 * Only CPUs passing through dispatch() look at queues. A task that
+	 * did not come through select_cpu() (slice expired, preempted, new)
+	 * needs an idle CPU woken for it: one in its domain, else one in its
+	 * node that may steal it.
+	 */
+	idle = pick_idle_in(p, dom_mask(dom), 0);
+	if (idle < 0 && scx_bpf_dsq_nr_queued(dom) >= (s32)steal_thresh) {
+		node = dom_to_node[dom];
+		idle = pick_idle_in(p, lookup_mask(&node_masks, node), 0);
+	}
+	if (idle >= 0)
+		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
+}
+
+void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
+{
+	struct topo_dispatch_scratch *s;
+	u32 dom = dom_of(cpu), d, zero = 0;
+	int victim;
+
+	if (scx_bpf_consume(dom))
+		return;
+
+	s = bpf_map_lookup_elem(&dispatch_scratch, &zero);
+	if (!s)
+		return;
+	for (d = 0; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		s->queued[d] = d == dom ? 0 : scx_bpf_dsq_nr_queued(d);
+	}
+	victim = topo_pick_victim(s->queued, dom_to_node,
+				  nr_doms, dom, steal_thresh, numa_thresh);
+	if (victim < 0 || victim >= TOPO_MAX_DOMS)
+		return;
+	if (scx_bpf_consume(victim)) {
+		sk_counter_add(counters, steals_in, 1);
+		if (dom_to_node[victim] != dom_to_node[dom])
+			sk_counter_add(counters, numa_steals, 1);
+		count_dom_event(victim, 0);
+	}
+}
+
+/* ---- running ---------------------------------------------------------- */
+
+void SK_STRUCT_OPS(topo_running, struct task_struct *p)
+{
+	s32 cpu = bpf_get_smp_processor_id();
+	struct topo_task *t = task_ctx(p);
+	u32 dom = dom_of(cpu), old;
+	enum topo_mig mig;
+
+	if (cpu_valid(cpu))
+		cpu_busy[cpu] = 1;
+	sk_counter_add(counters, runs, 1);
+	if (!t)
+		return;
+
+	old = t->dom & (TOPO_MAX_DOMS - 1);
+	if (old != dom) {
+		p->scx.dsq_vtime = topo_vtime_rebase(p->scx.dsq_vtime,
+						     dom_vtime[old],
+						     dom_vtime[dom], slice_ns);
+		t->dom = dom;
+		sk_counter_add(counters, remote_dispatches, 1);
+	} else {
+		sk_counter_add(counters, local_dispatches, 1);
+	}
+	if (sk_time_before(dom_vtime[dom], p->scx.dsq_vtime))
+		dom_vtime[dom] = p->scx.dsq_vtime;
+
+	mig = topo_mig_class(t->last_cpu, cpu, ids_of(t->last_cpu),
+			     ids_of(cpu));
+	switch (mig) {
+	case TOPO_MIG_SAME_CORE:
+		sk_counter_add(counters, mig_same_core, 1);
+		break;
+	case TOPO_MIG_SAME_LLC:
+		sk_counter_add(counters, mig_same_llc, 1);
+		break;
+	case TOPO_MIG_CROSS_LLC:
+		sk_counter_add(counters, mig_cross_llc, 1);
+		break;
+	case TOPO_MIG_CROSS_NODE:
+		sk_counter_add(counters, mig_cross_node, 1);
+		break;
+	default:
+		break;
+	}
+	t->last_cpu = cpu;
+	t->started_at = bpf_ktime_get_ns();
+}
+
+void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
+{
+	s32 cpu = bpf_get_smp_processor_id();
+	struct topo_task *t = task_ctx(p);
+	u64 now = bpf_ktime_get_ns(), ran;
+
+	if (cpu_valid(cpu))
+		cpu_busy[cpu] = 0;
+	if (!t || !t->started_at || now <= t->started_at)
+		return;
+	ran = now - t->started_at;
+	t->started_at = 0;
+	sk_counter_add(counters, busy_ns, ran);
+	/* weight is 100 at nice 0: heavier tasks age slower */
+	p->scx.dsq_vtime += ran * 100 / (p->scx.weight ?: 1);
+}
+
+void SK_STRUCT_OPS(topo_enable, struct task_struct *p)
+{
+	struct topo_task *t = task_ctx(p);
+	u32 dom = dom_of(scx_bpf_task_cpu(p));
+
+	p->scx.dsq_vtime = dom_vtime[dom];
+	if (t)
+		t->dom = dom;
+}
+
+s32 SK_STRUCT_OPS_SLEEPABLE(topo_init_task, struct task_struct *p,
+			    struct scx_init_task_args *args)
+{
+	struct topo_task *t;
+
+	t = bpf_task_storage_get(&topo_tasks, p, NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t)
+		return -ENOMEM;
+	t->last_cpu = -1;
+	return 0;
+}
+
+/* ---- periodic balancer ------------------------------------------------ */
+
+/* Move up to @nr queued tasks that may run in @to from @from's queue. */
+static __always_inline u32 move_tasks(u32 from, u32 to, u32 nr)
+{
+	struct bpf_cpumask *to_mask = dom_mask(to);
+	struct task_struct *p;
+	struct topo_task *t;
+	u32 moved = 0;
+	u64 vtime;
+	s32 cpu;
+
+	if (!to_mask || from >= TOPO_MAX_DOMS || to >= TOPO_MAX_DOMS)
+		return 0;
+	bpf_for_each(scx_dsq, p, from, 0) {
+		if (moved >= nr || moved >= TOPO_MAX_MOVE)
+			break;
+		if (!bpf_cpumask_intersects(sk_cpumask(to_mask), p->cpus_ptr))
+			continue;
+		t = task_ctx(p);
+		vtime = topo_vtime_rebase(p->scx.dsq_vtime, dom_vtime[from],
+					  dom_vtime[to], slice_ns);
+		scx_bpf_dispatch_from_dsq_set_vtime(TOPO_DSQ_ITER, vtime);
+		if (!scx_bpf_dispatch_vtime_from_dsq(TOPO_DSQ_ITER, p, to,
+						     0))
+			continue;
+		/*
+		 * A CPU of @to may already run it and have rebased from
+		 * @from; then this write is late and its next enqueue
+		 * rebases from @to's clock once more, a one-off skew.
+		 */
+		if (t)
+			t->dom = to;
+		moved++;
+	}
+	if (moved) {
+		cpu = scx_bpf_pick_idle_cpu(sk_cpumask(to_mask), 0);
+		if (cpu >= 0)
+			scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	}
+	return moved;
+}
+
+/*
+ * Timer callbacks run outside the RCU read section the scheduling
+ * callbacks get for free; the DSQ iterator and the cpumask kptrs need one.
+ */
+static int balance_tick(void *map, int *key, struct topo_balancer *b)
+{
+	struct topo_plan plan;
+	u32 d, i, sample, moved;
+	s32 cpu;
+
+	__sync_fetch_and_add(&balance_ticks, 1);
+	bpf_rcu_read_lock();
+
+	for (d = 0; d < TOPO_MAX_DOMS; d++)
+		b->running[d] = 0;
+	bpf_for(cpu, 0, (s32)nr_cpu_ids) {
+		if (cpu >= TOPO_MAX_CPUS)
+			break;
+		d = cpu_to_dom[cpu];
+		if (d < TOPO_MAX_DOMS && cpu_busy[cpu])
+			b->running[d]++;
+	}
+
+	for (d = 0; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		dom_queued[d] = scx_bpf_dsq_nr_queued(d);
+		b->nr_cpus[d] = dom_nr_cpus[d];
+		if (!b->nr_cpus[d])
+			continue;
+		sample = (b->running[d] + dom_queued[d]) * 1000 /
+			 b->nr_cpus[d];
+		/* average over about four ticks */
+		dom_load[d] = (dom_load[d] * 3 + sample) / 4;
+	}
+
+	plan = topo_balance_plan(dom_load, b->nr_cpus, dom_queued,
+				 dom_to_node, nr_doms,
+				 steal_thresh, numa_thresh);
+	if (plan.from < 0 || plan.from != b->last_from ||
+	    plan.to != b->last_to) {
+		/* act only on an imbalance seen twice in a row */
+		b->last_from = plan.from;
+		b->last_to = plan.to;
+	} else {
+		i = plan.from;
+		d = plan.to;
+		moved = move_tasks(i, d, plan.nr);
+		if (moved) {
+			struct topo_dom_events *e;
+
+			e = bpf_map_lookup_elem(&dom_events, &i);
+			if (e)
+				e->moved_out += moved;
+			e = bpf_map_lookup_elem(&dom_events, &d);
+			if (e)
+				e->moved_in += moved;
+		}
+		b->last_from = -1;
+		b->last_to = -1;
+	}
+	bpf_rcu_read_unlock();
+
+	bpf_timer_start(&b->timer, balance_ns, 0);
+	return 0;
+}
+
+/* ---- set-up ----------------------------------------------------------- */
+
+/* Store a new empty mask in @map[@id]. */
+static __always_inline int new_mask(void *map, u32 id)
+{
+	struct bpf_cpumask *m, *old;
+	struct topo_mask *slot;
+
+	slot = bpf_map_lookup_elem(map, &id);
+	if (!slot)
+		return -ENOENT;
+	m = bpf_cpumask_create();
+	if (!m)
+		return -ENOMEM;
+	old = bpf_kptr_xchg(&slot->mask, m);
+	if (old)
+		bpf_cpumask_release(old);
+	return 0;
+}
+
+s32 SK_STRUCT_OPS_SLEEPABLE(topo_init)
+{
+	struct topo_balancer *b;
+	struct bpf_cpumask *m;
+	u32 zero = 0, i;
+	s32 cpu;
+	int ret;
+
+	bpf_for(i, 0, nr_doms) {
+		ret = scx_bpf_create_dsq(i, -1);
+		if (ret)
+			return ret;
+	}
+	bpf_for(i, 0, nr_llcs) {
+		ret = new_mask(&llc_masks, i);
+		if (ret)
+			return ret;
+	}
+	bpf_for(i, 0, nr_nodes) {
+		ret = new_mask(&node_masks, i);
+		if (ret)
+			return ret;
+	}
+	bpf_for(cpu, 0, (s32)nr_cpu_ids) {
+		ret = new_mask(&scratch_masks, cpu);
+		if (ret)
+			return ret;
+	}
+
+	bpf_rcu_read_lock();
+	bpf_for(cpu, 0, (s32)nr_cpu_ids) {
+		if (cpu >= TOPO_MAX_CPUS)
+			break;
+		m = lookup_mask(&llc_masks, cpu_to_llc[cpu]);
+		if (m)
+			bpf_cpumask_set_cpu(cpu, m);
+		m = lookup_mask(&node_masks, cpu_to_node[cpu]);
+		if (m)
+			bpf_cpumask_set_cpu(cpu, m);
+	}
+	bpf_rcu_read_unlock();
+
+	b = bpf_map_lookup_elem(&balancer, &zero);
+	if (!b)
+		return -ENOENT;
+	b->last_from = -1;
+	b->last_to = -1;
+	ret = bpf_timer_init(&b->timer, &balancer, CLOCK_MONOTONIC);
+	if (ret)
+		return ret;
+	ret = bpf_timer_set_callback(&b->timer, balance_tick);
+	if (ret)
+		return ret;
+	return bpf_timer_start(&b->timer, balance_ns, 0);
+}
+
+void SK_STRUCT_OPS(topo_dump, struct scx_dump_ctx *dctx)
+{
+	u32 d;
+
+	bpf_for(d, 0, nr_doms) {
+		if (d >= TOPO_MAX_DOMS)
+			break;
+		sk_dump("topo: domain %u (node %u): %d queued, load %u/1000 per CPU",
+			d, dom_to_node[d], scx_bpf_dsq_nr_queued(d),
+			dom_load[d]);
+	}
+}
+
+SK_EXIT_OPS(topo_exit);
+
+SEC(".struct_ops.link")
+struct sched_ext_ops topo_ops = {
+	.select_cpu	= (void *)topo_select_cpu,
+	.enqueue	= (void *)topo_enqueue,
+	.dispatch	= (void *)topo_dispatch,
+	.running	= (void *)topo_running,
+	.stopping	= (void *)topo_stopping,
+	.enable		= (void *)topo_enable,
+	.init_task	= (void *)topo_init_task,
+	.dump		= (void *)topo_dump,
+	.init		= (void *)topo_init,
+	.exit		= (void *)topo_exit,
+	.name		= "topo",
+};

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests for scx_topo's host-side and shared logic: domain maps built
+ * from the fake sysfs trees of tests/fixtures/mk-sysfs.sh
+ * (scheds/topo/domains.c), and the decisions of scheds/topo/topo_policy.h
+ * that the BPF scheduler compiles too: wake-up placement order, whom an
+ * idle CPU steals from, the balancer's plan, migration classes and vtime
+ * rebasing between domains.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "domains.h"
+#include "topo_policy.h"
+
+#define NONE	TOPO_NONE
+
+static struct topo_layout layout;
+
+static void build(const char *fixture, enum topo_dom_kind kind)
+{
+	const char *dir = getenv("SK_FIXTURES");
+	char root[4096], err[256] = "";
+	struct sk_topo *topo;
+
+	if (!dir)
+		fail_msg("SK_FIXTURES is not set: run under meson test");
+	snprintf(root, sizeof(root), "%s/sysfs/%s", dir, fixture);
+	assert_int_equal(sk_topo_load(root, &topo), 0);
+	assert_int_equal(topo_layout_build(topo, kind, &layout, err,
+					   sizeof(err)), 0);
+	assert_string_equal(err, "");
+	sk_topo_free(topo);
+}
+
+/* Asserts cpu_to_dom[] over the first nr entries equals @want. */
+static void assert_doms(const __u32 *want, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (layout.cpu_to_dom[i] != want[i])
+			fail_msg("cpu %u: domain %u, expected %u", i,
+				 layout.cpu_to_dom[i], want[i]);
+	}
+	for (; i < TOPO_MAX_CPUS; i++)
+		assert_int_equal(layout.cpu_to_dom[i], NONE);
+}
+
+/* ---- domains from sysfs ------------------------------------------------ */
+
+static void test_domains_single_llc_is_one_domain(void **state)
+{
+	const __u32 want[] = { 0, 0, 0, 0 };
+
+	build("single-4cpu", TOPO_DOM_LLC);
+	assert_int_equal(layout.nr_cpu_ids, 4);
+	assert_int_equal(layout.nr_online, 4);
+	assert_int_equal(layout.nr_doms, 1);
+	assert_int_equal(layout.nr_nodes, 1);
+	assert_int_equal(layout.dom_nr_cpus[0], 4);
+	assert_int_equal(layout.dom_to_node[0], 0);
+	assert_false(layout.smt);
+	assert_doms(want, 4);
+}
+
+static void test_domains_two_sockets_give_one_llc_domain_per_node(void **state)
+{
+	/* cpu N and N+8 are SMT siblings; cpus 0-3,8-11 are socket 0 */
+	const __u32 want[] = { 0, 0, 0, 0, 1, 1, 1, 1,
+			       0, 0, 0, 0, 1, 1, 1, 1 };
+
+	build("two-socket-smt2", TOPO_DOM_LLC);
+	assert_int_equal(layout.nr_doms, 2);
+	assert_int_equal(layout.nr_llcs, 2);
+	/* the CPU-less memory node 2 is no CPU node */
+	assert_int_equal(layout.nr_nodes, 2);
+	assert_true(layout.smt);
+	assert_doms(want, 16);
+	assert_int_equal(layout.dom_to_node[0], 0);
+	assert_int_equal(layout.dom_to_node[1], 1);
+	assert_int_equal(layout.dom_to_node[2], NONE);
+	assert_int_equal(layout.dom_nr_cpus[0], 8);
+	assert_int_equal(layout.dom_nr_cpus[1], 8);
+	assert_int_equal(layout.cpu_to_core[0], layout.cpu_to_core[8]);
+	assert_int_not_equal(layout.cpu_to_core[0], layout.cpu_to_core[1]);
+	assert_int_equal(layout.cpu_to_node[12], 1);
+}
+
+static void test_domains_node_kind_merges_llcs_of_a_node(void **state)
+{
+	const __u32 want[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+
+	build("ccx-2llc", TOPO_DOM_NODE);
+	assert_int_equal(layout.nr_llcs, 2);
+	assert_int_equal(layout.nr_doms, 1);
+	assert_int_equal(layout.dom_nr_cpus[0], 8);
+	assert_int_equal(layout.kind, TOPO_DOM_NODE);
+	assert_doms(want, 8);
+	/* placement still sees both LLCs */
+	assert_int_not_equal(layout.cpu_to_llc[0], layout.cpu_to_llc[2]);
+	assert_int_equal(layout.cpu_to_llc[0], layout.cpu_to_llc[5]);
+}
+
+static void test_domains_follow_noncontiguous_llc_lists(void **state)
+{
+	/* L3 0 holds 0-1,4-5 and L3 1 holds 2-3,6-7 */
+	const __u32 want[] = { 0, 0, 1, 1, 0, 0, 1, 1 };
+
+	build("ccx-2llc", TOPO_DOM_LLC);
+	assert_int_equal(layout.nr_doms, 2);
+	assert_int_equal(layout.llc_to_node[0], 0);
+	assert_int_equal(layout.llc_to_node[1], 0);
+	assert_doms(want, 8);
+}
+
+static void test_domains_leave_offline_cpus_out(void **state)
+{
+	const __u32 want[] = { 0, 0, 0, 0, 0, 0, NONE, NONE, NONE, NONE,
+			       NONE, NONE };
+
+	build("offline-cpus", TOPO_DOM_LLC);
+	assert_int_equal(layout.nr_cpu_ids, 12);
+	assert_int_equal(layout.nr_online, 6);
+	assert_int_equal(layout.dom_nr_cpus[0], 6);
+	assert_int_equal(layout.cpu_to_llc[6], NONE);
+	assert_int_equal(layout.cpu_to_node[7], NONE);
+	assert_doms(want, 12);
+}
+
+static void test_domains_skip_absent_cpu_ids(void **state)
+{
+	/* present 0-1,4-5; the L2 of each cluster is its LLC */
+	const __u32 want[] = { 0, 0, NONE, NONE, 1, 1, NONE, NONE };
+
+	build("noncontig-biglittle", TOPO_DOM_LLC);
+	assert_int_equal(layout.nr_doms, 2);
+	assert_int_equal(layout.dom_nr_cpus[0], 2);
+	assert_int_equal(layout.dom_nr_cpus[1], 2);
+	assert_false(layout.smt);
+	assert_doms(want, 8);
+}
+
+static void test_domains_without_cache_info_use_packages(void **state)
+{
+	const __u32 want[] = { 0, 0, 0, 0, 1, 1, 1, 1 };
+
+	build("no-cache-no-numa", TOPO_DOM_LLC);
+	assert_int_equal(layout.nr_doms, 2);
+	assert_int_equal(layout.nr_nodes, 1);
+	assert_true(layout.smt);
+	assert_doms(want, 8);
+}
+
+static void test_dom_kind_parse_accepts_only_llc_and_node(void **state)
+{
+	enum topo_dom_kind k;
+
+	assert_int_equal(topo_dom_kind_parse("llc", &k), 0);
+	assert_int_equal(k, TOPO_DOM_LLC);
+	assert_int_equal(topo_dom_kind_parse("node", &k), 0);
+	assert_int_equal(k, TOPO_DOM_NODE);
+	assert_int_equal(topo_dom_kind_parse("LLC", &k), -EINVAL);
+	assert_int_equal(topo_dom_kind_parse("", &k), -EINVAL);
+}
+
+/* ---- placement order --------------------------------------------------- */
+
+static enum topo_step place_only(enum topo_step hit, bool smt, bool waker)
+{
+	bool found[TOPO_NR_STEPS] = { false };
+
+	found[hit] = true;
+	return topo_place(found, smt, waker);
+}
+
+static void test_place_prefers_idle_previous_cpu(void **state)
+{
+	bool found[TOPO_NR_STEPS];
+
+	memset(found, 1, sizeof(found));
+	assert_int_equal(topo_place(found, true, true), TOPO_STEP_PREV);
+}
+
+static void test_place_walks_steps_in_order(void **state)
+{
+	bool found[TOPO_NR_STEPS] = { false };
+	const enum topo_step order[] = {
+		TOPO_STEP_ANY, TOPO_STEP_NODE, TOPO_STEP_WAKER_LLC,
+		TOPO_STEP_LLC, TOPO_STEP_LLC_CORE, TOPO_STEP_PREV,
+	};
+	unsigned int i;
+
+	/* switch steps on from the last: each new one must win */
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		found[order[i]] = true;
+		assert_int_equal(topo_place(found, true, true), order[i]);
+	}
+}
+
+static void test_place_skips_core_search_without_smt(void **state)
+{
+	assert_int_equal(place_only(TOPO_STEP_LLC_CORE, false, false),
+			 TOPO_STEP_QUEUE);
+	assert_int_equal(place_only(TOPO_STEP_LLC_CORE, true, false),
+			 TOPO_STEP_LLC_CORE);
+}
+
+static void test_place_tries_waker_llc_only_for_sync_elsewhere(void **state)
+{
+	bool found[TOPO_NR_STEPS] = { false };
+
+	assert_int_equal(place_only(TOPO_STEP_WAKER_LLC, true, false),
+			 TOPO_STEP_QUEUE);
+	/* the waker's LLC comes before the rest of the node */
+	found[TOPO_STEP_WAKER_LLC] = true;
+	found[TOPO_STEP_NODE] = true;
+	assert_int_equal(topo_place(found, true, true), TOPO_STEP_WAKER_LLC);
+	assert_int_equal(topo_place(found, true, false), TOPO_STEP_NODE);
+}
+
+static void test_place_queues_when_nothing_is_idle(void **state)
+{
+	bool found[TOPO_NR_STEPS] = { false };
+
+	assert_int_equal(topo_place(found, true, true), TOPO_STEP_QUEUE);
+	assert_int_equal(topo_step_next(TOPO_STEP_QUEUE, true, true),
+			 TOPO_STEP_QUEUE);
+}
+
+/* ---- stealing ---------------------------------------------------------- */
+
+/* four LLC domains, two per node */
+static const __u32 node_of[] = { 0, 0, 1, 1 };
+
+static void test_steal_takes_busiest_domain_of_own_node(void **state)
+{
+	const __u32 q[] = { 0, 3, 9, 0 };
+
+	/* dom 2 has more, but dom 1 is in our node and above threshold */
+	assert_int_equal(topo_pick_victim(q, node_of, 4, 0, 1, 4), 1);
+	/* below the node threshold, the other node's 9 >= 4 wins */
+	assert_int_equal(topo_pick_victim(q, node_of, 4, 0, 5, 5), 2);
+}
+
+static void test_steal_crosses_nodes_only_above_numa_threshold(void **state)
+{
+	const __u32 q[] = { 0, 0, 3, 2 };
+
+	assert_int_equal(topo_pick_victim(q, node_of, 4, 0, 1, 4), -1);
+	assert_int_equal(topo_pick_victim(q, node_of, 4, 0, 1, 3), 2);
+}
+
+static void test_steal_never_picks_own_or_empty_domain(void **state)
+{
+	const __u32 q[] = { 7, 0, 0, 0 };
+
+	assert_int_equal(topo_pick_victim(q, node_of, 4, 0, 1, 1), -1);
+	assert_int_equal(topo_pick_victim(q, node_of, 4, 1, 1, 1), 0);
+	assert_int_equal(topo_pick_victim(q, node_of, 4, 9, 1, 1), -1);
+}
+
+/* ---- balancer ---------------------------------------------------------- */
+
+static void test_balance_does_nothing_when_even(void **state)
+{
+	const __u32 load[] = { 1500, 1500, 1500, 1500 };
+	const __u32 cpus[] = { 4, 4, 4, 4 }, q[] = { 2, 2, 2, 2 };
+	struct topo_plan p;
+
+	p = topo_balance_plan(load, cpus, q, node_of, 4, 1, 1);
+	assert_int_equal(p.from, -1);
+	assert_int_equal(p.nr, 0);
+}
+
+static void test_balance_moves_half_the_gap(void **state)
+{
+	/* dom 1: 3 tasks/CPU, dom 0: 1 task/CPU, 4 CPUs each. Even is 2 on
+	 * both, 4 tasks; half of that per tick is 2. */
+	const __u32 load[] = { 1000, 3000, 2000, 2000 };
+	const __u32 cpus[] = { 4, 4, 4, 4 }, q[] = { 0, 8, 4, 4 };
+	struct topo_plan p;
+
+	p = topo_balance_plan(load, cpus, q, node_of, 4, 1, 1);
+	assert_int_equal(p.from, 1);
+	assert_int_equal(p.to, 0);
+	assert_int_equal(p.nr, 2);
+	/* a gap smaller than the threshold is left alone */
+	p = topo_balance_plan(load, cpus, q, node_of, 4, 3, 3);
+	assert_int_equal(p.from, -1);
+}
+
+static void test_balance_needs_numa_threshold_across_nodes(void **state)
+{
+	const __u32 load[] = { 1000, 2000, 5000, 2000 };
+	const __u32 cpus[] = { 4, 4, 4, 4 }, q[] = { 0, 4, 16, 4 };
+	struct topo_plan p;
+
+	/* from dom 2 (node 1) to dom 0 (node 0): 4 CPUs each, gap 4/CPU
+	 * -> 8 tasks to even out, 4 this tick */
+	p = topo_balance_plan(load, cpus, q, node_of, 4, 1, 5);
+	assert_int_equal(p.from, -1);
+	p = topo_balance_plan(load, cpus, q, node_of, 4, 1, 4);
+	assert_int_equal(p.from, 2);
+	assert_int_equal(p.to, 0);
+	assert_int_equal(p.nr, 4);
+}
+
+static void test_balance_moves_at_most_what_is_queued(void **state)
+{
+	const __u32 load[] = { 0, 20000 };
+	const __u32 cpus[] = { 8, 8 }, q1[] = { 0, 3 }, q2[] = { 0, 100 };
+	const __u32 one_node[] = { 0, 0 };
+	struct topo_plan p;
+
+	p = topo_balance_plan(load, cpus, q1, one_node, 2, 1, 1);
+	assert_int_equal(p.nr, 3);
+	p = topo_balance_plan(load, cpus, q2, one_node, 2, 1, 1);
+	assert_int_equal(p.nr, TOPO_MAX_MOVE);
+}
+
+/* ---- migrations and vtime ---------------------------------------------- */
+
+static void test_migration_classes(void **state)
+{
+	struct topo_cpu_ids a = { 0, 0, 0 }, sib = { 0, 0, 0 },
+			    core = { 1, 0, 0 }, llc = { 2, 1, 0 },
+			    node = { 3, 2, 1 };
+
+	assert_int_equal(topo_mig_class(-1, 3, a, a), TOPO_MIG_NONE);
+	assert_int_equal(topo_mig_class(3, 3, a, a), TOPO_MIG_NONE);
+	assert_int_equal(topo_mig_class(0, 8, a, sib), TOPO_MIG_SAME_CORE);
+	assert_int_equal(topo_mig_class(0, 1, a, core), TOPO_MIG_SAME_LLC);
+	assert_int_equal(topo_mig_class(0, 2, a, llc), TOPO_MIG_CROSS_LLC);
+	assert_int_equal(topo_mig_class(0, 4, a, node), TOPO_MIG_CROSS_NODE);
+}
+
+static void test_vtime_rebase_keeps_lag_and_caps_credit(void **state)
+{
+	const __u64 slice = 20000000;
+
+	/* 5 ms behind clock 100 s in the old domain: 5 ms behind 7 s now */
+	assert_int_equal(topo_vtime_rebase(100000000000ULL - 5000000,
+					   100000000000ULL, 7000000000ULL,
+					   slice), 7000000000ULL - 5000000);
+	/* ahead stays ahead */
+	assert_int_equal(topo_vtime_rebase(1000 + 300, 1000, 50000000, slice),
+			 50000000 + 300);
+	/* a long sleeper gets at most one slice of credit */
+	assert_int_equal(topo_vtime_rebase(0, 900000000, 900000000, slice),
+			 900000000 - slice);
+	/* clocks near wrap-around */
+	assert_int_equal(topo_vtime_rebase(~0ULL - 10, ~0ULL, 100, slice),
+			 100 - 10);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_domains_single_llc_is_one_domain),
+		cmocka_unit_test(test_domains_two_sockets_give_one_llc_domain_per_node),
+		cmocka_unit_test(test_domains_node_kind_merges_llcs_of_a_node),
+		cmocka_unit_test(test_domains_follow_noncontiguous_llc_lists),
+		cmocka_unit_test(test_domains_leave_offline_cpus_out),
+		cmocka_unit_test(test_domains_skip_absent_cpu_ids),
+		cmocka_unit_test(test_domains_without_cache_info_use_packages),
+		cmocka_unit_test(test_dom_kind_parse_accepts_only_llc_and_node),
+		cmocka_unit_test(test_place_prefers_idle_previous_cpu),
+		cmocka_unit_test(test_place_walks_steps_in_order),
+		cmocka_unit_test(test_place_skips_core_search_without_smt),
+		cmocka_unit_test(test_place_tries_waker_llc_only_for_sync_elsewhere),
+		cmocka_unit_test(test_place_queues_when_nothing_is_idle),
+		cmocka_unit_test(test_steal_takes_busiest_domain_of_own_node),
+		cmocka_unit_test(test_steal_crosses_nodes_only_above_numa_threshold),
+		cmocka_unit_test(test_steal_never_picks_own_or_empty_domain),
+		cmocka_unit_test(test_balance_does_nothing_when_even),
+		cmocka_unit_test(test_balance_moves_half_the_gap),
+		cmocka_unit_test(test_balance_needs_numa_threshold_across_nodes),
+		cmocka_unit_test(test_balance_moves_at_most_what_is_queued),
+		cmocka_unit_test(test_migration_classes),
+		cmocka_unit_test(test_vtime_rebase_keeps_lag_and_caps_credit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
