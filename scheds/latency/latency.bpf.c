@@ -29,8 +29,10 @@
  * of its previous CPU, else to any idle CPU, and is dispatched there
  * directly. With no idle CPU it is queued, and if its deadline beats the
  * one of a task running on its CPU or a neighbour (by more than
- * --slice-min-us) that CPU is kicked to preempt at once instead of at the
- * end of the running slice. Each CPU publishes the deadline it runs in
+ * --slice-min-us), and it is clearly more critical than that task, that CPU
+ * is kicked to preempt at once instead of at the end of the running slice.
+ * Sync wake-ups (pipes, sockets: the waker is about to sleep) never
+ * preempt. Each CPU publishes the deadline and criticality it runs in
  * cpu_ctx, written in ops.running().
  *
  * Bounds. Sleepers may not bank credit: at enqueue a vruntime more than one
@@ -49,8 +51,11 @@
  * guess from past behaviour: a task that changes character is mis-placed
  * for a few wake-ups. Inheritance through the waker uses whichever task is
  * current when the wake-up happens, which for wake-ups from interrupts is
- * an unrelated task. One shared queue is one lock: fine for a few dozen
- * CPUs, not for hundreds.
+ * an unrelated task. One shared queue gives a global deadline order but
+ * no locality: a queued task runs on whichever CPU asks next, so busy
+ * workloads of many short tasks (hackbench) migrate a lot, which is where
+ * it loses throughput to EEVDF's per-CPU run queues. It is also one lock:
+ * fine for a few dozen CPUs, not for hundreds.
  *
  * Compared with EEVDF (the kernel's fair class since 6.6): both order by
  * virtual deadline = vruntime + slice / weight. EEVDF only runs *eligible*
@@ -146,8 +151,9 @@ struct {
 /* What each CPU runs, for wake-up preemption; one cache line each. */
 struct lat_cpu {
 	u64 deadline;
+	u32 crit;
 	u32 busy;		/* a task with a known deadline runs here */
-	u32 pad[13];
+	u32 pad[12];
 };
 
 struct {
@@ -253,14 +259,18 @@ static void end_burst(struct lat_task *t, u64 now, bool blocked)
 	t->crit = lat_crit_update(t->crit, sample);
 }
 
-static void set_cpu_deadline(s32 cpu, u64 deadline, bool busy)
+/* Publish what @cpu runs now: @t, or nothing preemptable when NULL. */
+static void set_cpu_task(s32 cpu, struct lat_task *t)
 {
 	struct lat_cpu *lc = lookup_cpu(cpu);
 
 	if (!lc)
 		return;
-	lc->deadline = deadline;
-	lc->busy = busy;
+	lc->busy = !!t;
+	if (!t)
+		return;
+	lc->deadline = t->deadline;
+	lc->crit = t->crit;
 }
 
 /* An idle CPU for @p near @prev_cpu, claimed; or a negative errno. */
@@ -297,6 +307,8 @@ s32 SK_STRUCT_OPS(lat_select_cpu, struct task_struct *p, s32 prev_cpu,
 
 	if (t)
 		t->sync_wake = wake_flags & SCX_WAKE_SYNC;
+	if (wake_flags & SCX_WAKE_SYNC)
+		sk_counter_add(counters, sync_wakeups, 1);
 
 	cpu = pick_idle(p, prev_cpu);
 	if (cpu < 0)
@@ -353,12 +365,11 @@ void SK_STRUCT_OPS(lat_runnable, struct task_struct *p, u64 enq_flags)
 
 /*
  * Kick the CPU, among @p's own and its neighbours, that runs the latest
- * deadline that @p's beats. Not the waker's CPU on a sync wake-up: that
- * CPU is about to be free anyway.
+ * deadline that @p's beats, if @p is also clearly more latency-critical
+ * than the task there (lat_should_preempt()).
  */
-static void try_preempt(struct task_struct *p, struct lat_task *t, bool sync)
+static void try_preempt(struct task_struct *p, struct lat_task *t)
 {
-	s32 this_cpu = bpf_get_smp_processor_id();
 	s32 cpu = scx_bpf_task_cpu(p), victim = -1, c;
 	u64 victim_dl = 0;
 	struct lat_cpu *lc;
@@ -368,13 +379,11 @@ static void try_preempt(struct task_struct *p, struct lat_task *t, bool sync)
 		c = i ? near_cpu(base, i - 1) : cpu;
 		if (c < 0)
 			break;
-		if (sync && c == this_cpu)
-			continue;
 		lc = lookup_cpu(c);
 		if (!lc || !lc->busy || !cpu_allowed(p, c))
 			continue;
 		if (!lat_should_preempt(t->deadline, lc->deadline,
-					slice_min_ns))
+					slice_min_ns, t->crit, lc->crit))
 			continue;
 		if (victim < 0 || lat_before(victim_dl, lc->deadline)) {
 			victim = c;
@@ -385,7 +394,7 @@ static void try_preempt(struct task_struct *p, struct lat_task *t, bool sync)
 		return;
 
 	/* one kick per CPU: ops.running() re-arms it for the next task */
-	set_cpu_deadline(victim, 0, false);
+	set_cpu_task(victim, NULL);
 	scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
 	sk_counter_add(counters, preemptions, 1);
 }
@@ -422,8 +431,13 @@ void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return;
 	}
-	if (preempt && (enq_flags & SCX_ENQ_WAKEUP))
-		try_preempt(p, t, sync);
+	/*
+	 * A sync wake-up (pipes, sockets) says the waker is about to sleep
+	 * and free its CPU. Preempting another CPU instead would turn a
+	 * producer/consumer pair into a context switch per message.
+	 */
+	if (preempt && (enq_flags & SCX_ENQ_WAKEUP) && !sync)
+		try_preempt(p, t);
 }
 
 /*
@@ -494,7 +508,7 @@ static void refill(struct task_struct *p, u64 now)
 		end_burst(t, now, false);
 	assign_deadline(p, t);
 	p->scx.slice = t->slice;
-	set_cpu_deadline(bpf_get_smp_processor_id(), t->deadline, true);
+	set_cpu_task(bpf_get_smp_processor_id(), t);
 	sk_counter_add(counters, refills, 1);
 }
 
@@ -545,14 +559,14 @@ void SK_STRUCT_OPS(lat_running, struct task_struct *p)
 	if (t->from_queue && lat_before(vtime_now, t->vruntime))
 		vtime_now = t->vruntime;
 	t->from_queue = false;
-	set_cpu_deadline(bpf_get_smp_processor_id(), t->deadline, true);
+	set_cpu_task(bpf_get_smp_processor_id(), t);
 }
 
 void SK_STRUCT_OPS(lat_stopping, struct task_struct *p, bool runnable)
 {
 	struct lat_task *t;
 
-	set_cpu_deadline(bpf_get_smp_processor_id(), 0, false);
+	set_cpu_task(bpf_get_smp_processor_id(), NULL);
 	t = lookup_task(p);
 	if (!t)
 		return;

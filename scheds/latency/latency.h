@@ -26,6 +26,7 @@
  */
 struct lat_counters {
 	__u64 wakeups;		/* tasks woken (runnable with ENQ_WAKEUP) */
+	__u64 sync_wakeups;	/* woken by a task about to sleep */
 	__u64 inherited;	/* wake-ups by a waker with criticality */
 	__u64 direct_dispatches; /* wakees put straight on an idle CPU */
 	__u64 queued;		/* tasks put on the deadline-ordered queue */

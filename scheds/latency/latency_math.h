@@ -69,6 +69,9 @@
 /* Longest wake interval worth remembering; also a new task's estimate. */
 #define LAT_INTV_MAX_NS		(1ULL << 32)
 
+/* How much more critical than the running task a wakee must be to preempt. */
+#define LAT_PREEMPT_CRIT_GAP	256U
+
 /* A wakee inherits this share of its waker's criticality. */
 #define LAT_INHERIT_NUM		3U
 #define LAT_INHERIT_DEN		4U
@@ -301,14 +304,22 @@ static inline __u64 lat_deadline_offset(__u64 slice, __u32 weight)
 }
 
 /*
- * Whether a task with @deadline should preempt a CPU running a task whose
- * deadline is @cur_deadline: only if it is earlier by more than @margin,
- * so that near-equal tasks do not bounce a CPU between them.
+ * Whether a woken task (@deadline, criticality @crit) should preempt a
+ * CPU running a task with @cur_deadline and @cur_crit. Its deadline must
+ * be earlier by more than @margin, so that near-equal tasks do not bounce
+ * a CPU between them, and it must be more critical by LAT_PREEMPT_CRIT_GAP:
+ * among tasks of one kind (the stages of a pipeline, hackbench's senders
+ * and receivers) a preemption buys no latency that matters and costs a
+ * context switch per message, while a critical task waking beside CPU
+ * hogs is exactly the case it is for. Raw criticality, not scaled by
+ * --lat-weight, so that plain weighted-fair deadlines still preempt hogs.
  */
 static inline bool lat_should_preempt(__u64 deadline, __u64 cur_deadline,
-				      __u64 margin)
+				      __u64 margin, __u32 crit, __u32 cur_crit)
 {
-	return lat_before(deadline + margin, cur_deadline);
+	return lat_before(deadline + margin, cur_deadline) &&
+	       lat_min(crit, LAT_CRIT_MAX) >=
+	       lat_min(cur_crit, LAT_CRIT_MAX) + LAT_PREEMPT_CRIT_GAP;
 }
 
 /* Histogram bucket of a runnable-to-running delay of @ns. */

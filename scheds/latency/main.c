@@ -55,6 +55,8 @@ static const struct sk_opt opts[] = {
 /* Same order as struct lat_counters. */
 #define LAT_COUNTER_FIELDS						\
 	SK_STAT_COUNTER("wakeups", SK_UNIT_COUNT, "tasks woken up"),	\
+	SK_STAT_COUNTER("sync_wakeups", SK_UNIT_COUNT,			\
+			"wake-ups whose waker said it is about to sleep (never preempt)"), \
 	SK_STAT_COUNTER("inherited", SK_UNIT_COUNT,			\
 			"wake-ups that raised the wakee's criticality to a share of the waker's"), \
 	SK_STAT_COUNTER("direct_dispatches", SK_UNIT_COUNT,		\

@@ -14,7 +14,11 @@
  * siblings are all idle; any CPU of the previous LLC; for a synchronous
  * wake-up, the waker's LLC (the data it just wrote is there); the previous
  * CPU's node; anywhere. It runs there at once. With no idle CPU it joins
- * the queue of its previous CPU's domain.
+ * the queue of its previous CPU's domain. One exception: a synchronous
+ * wake-up from another LLC by the same thread as last time (a steady
+ * partner, as in a pipe ping-pong) tries the waker's LLC first, else a
+ * pair that started in two LLCs would stay split while both CPUs idle
+ * (topo_wake_affine()); changing wakers (hackbench) do not qualify.
  *
  * A CPU with nothing to run takes the head of its own domain's queue;
  * with that empty it steals from the busiest domain of its node if that
@@ -111,6 +115,7 @@ struct topo_task {
 	s32 last_cpu;		/* where it last ran, -1 before its first run */
 	u32 dom;		/* the domain whose clock its vtime follows */
 	u64 started_at;		/* when it last started running */
+	u32 last_waker;		/* thread that last woke it synchronously */
 };
 
 struct {
@@ -323,25 +328,35 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		  u64 wake_flags)
 {
 	s32 this_cpu = bpf_get_smp_processor_id(), cpu = -1;
-	enum topo_step step = TOPO_STEP_PREV;
-	u32 waker_llc = TOPO_NONE;
-	bool other_llc = false;
+	u32 waker_llc = TOPO_NONE, waker = 0;
+	struct topo_task *t = task_ctx(p);
+	bool sync, other_llc = false, affine = false;
+	enum topo_step step;
 	int i;
 
 	if (!cpu_valid(prev_cpu))
 		return prev_cpu;
-	if ((wake_flags & SCX_WAKE_SYNC) && cpu_valid(this_cpu)) {
+	sync = (wake_flags & SCX_WAKE_SYNC) && cpu_valid(this_cpu);
+	if (sync) {
 		waker_llc = cpu_to_llc[this_cpu];
 		other_llc = waker_llc != cpu_to_llc[prev_cpu];
+		/* select_cpu() runs in the waker's context */
+		waker = (u32)bpf_get_current_pid_tgid();
+	}
+	if (t) {
+		affine = topo_wake_affine(sync, waker_llc, cpu_to_llc[prev_cpu],
+					  waker, t->last_waker);
+		t->last_waker = waker;
 	}
 
+	step = topo_step_first(affine);
 	for (i = 0; i < TOPO_NR_STEPS; i++) {
 		if (step == TOPO_STEP_QUEUE)
 			break;
 		cpu = try_step(p, step, prev_cpu, waker_llc);
 		if (cpu >= 0)
 			break;
-		step = topo_step_next(step, smt, other_llc);
+		step = topo_step_next(step, smt, other_llc, affine);
 	}
 
 	if (cpu < 0) {

@@ -44,13 +44,38 @@ enum topo_step {
 };
 
 /*
+ * Whether a wake-up should try the waker's LLC before anything else: a
+ * synchronous wake-up from another LLC by the same task that woke this
+ * one last time. A steady 1:1 partner (a pipe or futex ping-pong) shares
+ * its data with the wakee, and the waker is about to sleep; pulling the
+ * wakee over once puts the pair in one LLC for good, where the plain
+ * order (previous CPU first) would keep a pair split across LLCs forever
+ * as long as both CPUs stay idle. Many-to-one wakers (hackbench, a server
+ * and its clients) change from one wake-up to the next and are left
+ * alone, so tasks are not dragged from LLC to LLC by whoever woke them.
+ * @waker/@last_waker: thread ids, 0 for none.
+ */
+TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
+				__u32 waker, __u32 last_waker)
+{
+	return sync && waker_llc != prev_llc && waker && waker == last_waker;
+}
+
+/* The first step: the waker's LLC for an affine wake-up, else PREV. */
+TOPO_PURE enum topo_step topo_step_first(bool affine)
+{
+	return affine ? TOPO_STEP_WAKER_LLC : TOPO_STEP_PREV;
+}
+
+/*
  * The step after @step. @smt: the machine has SMT, so looking for a whole
  * idle core means something. @waker_llc: a synchronous wake-up whose
  * waker runs in another LLC than the previous CPU (in the same LLC the
- * previous step already looked there).
+ * previous step already looked there). @affine: topo_wake_affine() said
+ * yes, so the waker's LLC came first and the usual order follows it.
  */
 TOPO_PURE enum topo_step topo_step_next(enum topo_step step, bool smt,
-					bool waker_llc)
+					bool waker_llc, bool affine)
 {
 	switch (step) {
 	case TOPO_STEP_PREV:
@@ -58,9 +83,10 @@ TOPO_PURE enum topo_step topo_step_next(enum topo_step step, bool smt,
 	case TOPO_STEP_LLC_CORE:
 		return TOPO_STEP_LLC;
 	case TOPO_STEP_LLC:
-		return waker_llc ? TOPO_STEP_WAKER_LLC : TOPO_STEP_NODE;
+		return waker_llc && !affine ? TOPO_STEP_WAKER_LLC :
+					      TOPO_STEP_NODE;
 	case TOPO_STEP_WAKER_LLC:
-		return TOPO_STEP_NODE;
+		return affine ? TOPO_STEP_PREV : TOPO_STEP_NODE;
 	case TOPO_STEP_NODE:
 		return TOPO_STEP_ANY;
 	default:
@@ -75,15 +101,15 @@ TOPO_PURE enum topo_step topo_step_next(enum topo_step step, bool smt,
  * claims the CPU it finds, so it must stop at the first success.
  */
 TOPO_PURE enum topo_step topo_place(const bool found[TOPO_NR_STEPS], bool smt,
-				    bool waker_llc)
+				    bool waker_llc, bool affine)
 {
-	enum topo_step s = TOPO_STEP_PREV;
+	enum topo_step s = topo_step_first(affine);
 	int i;
 
 	for (i = 0; i < TOPO_NR_STEPS && s != TOPO_STEP_QUEUE; i++) {
 		if (found[s])
 			return s;
-		s = topo_step_next(s, smt, waker_llc);
+		s = topo_step_next(s, smt, waker_llc, affine);
 	}
 	return TOPO_STEP_QUEUE;
 }

@@ -1,4 +1,4 @@
-# timeout: 180
+# timeout: 300
 # Two nice -20 CPU hogs per CPU beside one nice 19 hog. Weights decide the
 # shares, so the nice 19 task gets far less CPU than any nice -20 one, but
 # it is never starved: it makes progress in every 10 s window for 40 s,
@@ -12,16 +12,22 @@ runtime_of() { # pid
 	cut -d' ' -f1 "/proc/$1/schedstat"
 }
 
+# This shell, the loader and the hogs all run at nice -20: at nice 0 the
+# test's own commands would get a share of 100/8668 of each hog's and crawl,
+# as they would under any weight-fair scheduler.
+renice -n -20 -p $$ >/dev/null || fail "cannot renice the test to -20"
 start_sched scx_latency --quiet
 hogs=()
 for i in $(seq $(($(nproc) * 2))); do
-	bg nice -n -20 bash -c 'while :; do :; done'
+	bg bash -c 'while :; do :; done'
 	hogs+=($!)
 done
-bg nice -n 19 bash -c 'while :; do :; done'
+# nice adds to the current -20; the kernel caps the result at 19
+bg nice -n 39 bash -c 'while :; do :; done'
 low=$!
 sleep 1
 assert_eq 19 "$(awk '{ print $19 }' "/proc/$low/stat")" "nice of the low-priority task"
+assert_eq -20 "$(awk '{ print $19 }' "/proc/${hogs[0]}/stat")" "nice of a hog"
 
 low0=$(runtime_of "$low")
 hog0=$(runtime_of "${hogs[0]}")

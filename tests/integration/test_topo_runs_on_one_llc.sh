@@ -1,5 +1,5 @@
 # vm: --cpus 4
-# timeout: 180
+# timeout: 330
 # scx_topo on the simplest machine, 1 node x 1 LLC x 4 CPUs: one domain
 # covering every CPU. It loads, stays enabled under hackbench plus twice as
 # many CPU hogs as CPUs, keeps a progress task moving, serves stats whose
@@ -12,8 +12,13 @@ n=$(nproc)
 start_sched scx_topo
 assert_eq topo "$(sk_ops)" "root/ops names our scheduler"
 progress_start "$SK_TMP/progress"
-bg stress-ng --cpu $((n * 2)) --timeout 40s --quiet
-hackbench -g 2 -l 300 >/dev/null || fail "hackbench failed under scx_topo"
+for _ in $(seq 300); do
+	[ "$(progress_read "$SK_TMP/progress")" -gt 0 ] && break
+	sleep 0.1
+done
+bg stress-ng --cpu $((n * 2)) --timeout 200s --quiet
+echo "loaded; hackbench beside $((n * 2)) hogs"
+hackbench -g 2 -l 100 >/dev/null || fail "hackbench failed under scx_topo"
 progress_grows "$SK_TMP/progress" 2 "progress task beside the hogs"
 assert_eq enabled "$(sk_state)" "state under load"
 assert_eq topo "$(sk_ops)" "ops under load"
@@ -45,6 +50,7 @@ for f in ("mig_cross_llc", "mig_cross_node", "steals_in", "numa_steals",
     assert s[f] == 0, (f, s[f])
 PY
 
+echo "stats checked; unloading"
 stop_sched INT
 rc=$?
 cat "$SCHED_LOG"

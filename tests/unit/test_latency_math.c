@@ -242,19 +242,38 @@ static void test_critical_task_gets_an_earlier_deadline(void **state)
 
 	assert_int_equal(crit_dl, v + slice_min);
 	assert_int_equal(batch_dl, v + slice_max);
-	assert_true(lat_should_preempt(crit_dl, batch_dl, slice_min));
-	assert_false(lat_should_preempt(batch_dl, crit_dl, slice_min));
+	assert_true(lat_should_preempt(crit_dl, batch_dl, slice_min,
+				       LAT_CRIT_MAX, 0));
+	assert_false(lat_should_preempt(batch_dl, crit_dl, slice_min,
+					0, LAT_CRIT_MAX));
 }
 
 static void test_preemption_needs_more_than_the_margin(void **state)
 {
 	__u64 cur = 100 * MS;
 
-	assert_false(lat_should_preempt(cur - 100 * US, cur, 250 * US));
-	assert_false(lat_should_preempt(cur - 250 * US, cur, 250 * US));
-	assert_true(lat_should_preempt(cur - 251 * US, cur, 250 * US));
+	assert_false(lat_should_preempt(cur - 100 * US, cur, 250 * US, 900, 0));
+	assert_false(lat_should_preempt(cur - 250 * US, cur, 250 * US, 900, 0));
+	assert_true(lat_should_preempt(cur - 251 * US, cur, 250 * US, 900, 0));
 	/* across a wrap of the virtual clock */
-	assert_true(lat_should_preempt(UINT64_MAX - MS, 5 * MS, 250 * US));
+	assert_true(lat_should_preempt(UINT64_MAX - MS, 5 * MS, 250 * US, 900, 0));
+}
+
+static void test_preemption_needs_a_clearly_more_critical_wakee(void **state)
+{
+	__u64 cur = 100 * MS, early = cur - 10 * MS;
+
+	/* much earlier deadline, but of the same kind: no context switch */
+	assert_false(lat_should_preempt(early, cur, 250 * US, 700, 600));
+	assert_false(lat_should_preempt(early, cur, 250 * US, 700,
+					700 - LAT_PREEMPT_CRIT_GAP + 1));
+	assert_true(lat_should_preempt(early, cur, 250 * US, 700,
+				       700 - LAT_PREEMPT_CRIT_GAP));
+	/* a hog never preempts a critical task, whatever its deadline */
+	assert_false(lat_should_preempt(early, cur, 250 * US, 0, LAT_CRIT_MAX));
+	/* out-of-range criticality cannot wrap into a preemption */
+	assert_false(lat_should_preempt(early, cur, 250 * US, UINT32_MAX,
+					LAT_CRIT_MAX));
 }
 
 static void test_deadline_offset_is_bounded_at_extreme_weights(void **state)
@@ -347,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_slice_tolerates_min_above_max),
 		cmocka_unit_test(test_critical_task_gets_an_earlier_deadline),
 		cmocka_unit_test(test_preemption_needs_more_than_the_margin),
+		cmocka_unit_test(test_preemption_needs_a_clearly_more_critical_wakee),
 		cmocka_unit_test(test_deadline_offset_is_bounded_at_extreme_weights),
 		cmocka_unit_test(test_worst_wait_behind_nice_m20_hogs_stays_under_watchdog),
 		cmocka_unit_test(test_hist_buckets_are_log2_and_bounded),

@@ -178,7 +178,7 @@ static enum topo_step place_only(enum topo_step hit, bool smt, bool waker)
 	bool found[TOPO_NR_STEPS] = { false };
 
 	found[hit] = true;
-	return topo_place(found, smt, waker);
+	return topo_place(found, smt, waker, false);
 }
 
 static void test_place_prefers_idle_previous_cpu(void **state)
@@ -186,7 +186,7 @@ static void test_place_prefers_idle_previous_cpu(void **state)
 	bool found[TOPO_NR_STEPS];
 
 	memset(found, 1, sizeof(found));
-	assert_int_equal(topo_place(found, true, true), TOPO_STEP_PREV);
+	assert_int_equal(topo_place(found, true, true, false), TOPO_STEP_PREV);
 }
 
 static void test_place_walks_steps_in_order(void **state)
@@ -201,7 +201,7 @@ static void test_place_walks_steps_in_order(void **state)
 	/* switch steps on from the last: each new one must win */
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		found[order[i]] = true;
-		assert_int_equal(topo_place(found, true, true), order[i]);
+		assert_int_equal(topo_place(found, true, true, false), order[i]);
 	}
 }
 
@@ -222,16 +222,47 @@ static void test_place_tries_waker_llc_only_for_sync_elsewhere(void **state)
 	/* the waker's LLC comes before the rest of the node */
 	found[TOPO_STEP_WAKER_LLC] = true;
 	found[TOPO_STEP_NODE] = true;
-	assert_int_equal(topo_place(found, true, true), TOPO_STEP_WAKER_LLC);
-	assert_int_equal(topo_place(found, true, false), TOPO_STEP_NODE);
+	assert_int_equal(topo_place(found, true, true, false), TOPO_STEP_WAKER_LLC);
+	assert_int_equal(topo_place(found, true, false, false), TOPO_STEP_NODE);
+}
+
+static void test_place_pulls_steady_partner_to_waker_llc(void **state)
+{
+	bool found[TOPO_NR_STEPS];
+	const enum topo_step order[] = {
+		TOPO_STEP_ANY, TOPO_STEP_NODE, TOPO_STEP_LLC,
+		TOPO_STEP_LLC_CORE, TOPO_STEP_PREV, TOPO_STEP_WAKER_LLC,
+	};
+	unsigned int i;
+
+	/* same waker twice, from another LLC: affine */
+	assert_true(topo_wake_affine(true, 1, 0, 42, 42));
+	/* a different waker, an async wake-up, the same LLC, no waker */
+	assert_false(topo_wake_affine(true, 1, 0, 42, 43));
+	assert_false(topo_wake_affine(false, 1, 0, 42, 42));
+	assert_false(topo_wake_affine(true, 0, 0, 42, 42));
+	assert_false(topo_wake_affine(true, 1, 0, 0, 0));
+
+	/* affine: the waker's LLC beats even an idle previous CPU... */
+	memset(found, 1, sizeof(found));
+	assert_int_equal(topo_place(found, true, true, true),
+			 TOPO_STEP_WAKER_LLC);
+	/* ...and when it has no idle CPU, the usual order follows */
+	memset(found, 0, sizeof(found));
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		found[order[i]] = true;
+		assert_int_equal(topo_place(found, true, true, true), order[i]);
+	}
+	memset(found, 0, sizeof(found));
+	assert_int_equal(topo_place(found, true, true, true), TOPO_STEP_QUEUE);
 }
 
 static void test_place_queues_when_nothing_is_idle(void **state)
 {
 	bool found[TOPO_NR_STEPS] = { false };
 
-	assert_int_equal(topo_place(found, true, true), TOPO_STEP_QUEUE);
-	assert_int_equal(topo_step_next(TOPO_STEP_QUEUE, true, true),
+	assert_int_equal(topo_place(found, true, true, false), TOPO_STEP_QUEUE);
+	assert_int_equal(topo_step_next(TOPO_STEP_QUEUE, true, true, false),
 			 TOPO_STEP_QUEUE);
 }
 
@@ -376,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_place_walks_steps_in_order),
 		cmocka_unit_test(test_place_skips_core_search_without_smt),
 		cmocka_unit_test(test_place_tries_waker_llc_only_for_sync_elsewhere),
+		cmocka_unit_test(test_place_pulls_steady_partner_to_waker_llc),
 		cmocka_unit_test(test_place_queues_when_nothing_is_idle),
 		cmocka_unit_test(test_steal_takes_busiest_domain_of_own_node),
 		cmocka_unit_test(test_steal_crosses_nodes_only_above_numa_threshold),

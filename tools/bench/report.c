@@ -188,6 +188,16 @@ static const struct metric_info headline[] = {
 	{ "reqresp", "req_p50_us", "request p50 (us)", -1 },
 	{ "reqresp", "req_p99_us", "request p99 (us)", -1 },
 	{ "reqresp", "wake_p99_us", "worker wake-up p99 (us)", -1 },
+	{ "locality", "few_local_wake_pct", "few: wake-ups in LLC (%)", +1 },
+	{ "locality", "few_cross_llc_per_1k", "few: x-LLC migr./1k wakes", -1 },
+	{ "locality", "few_cross_node_per_1k", "few: x-node migr./1k wakes", -1 },
+	{ "locality", "few_trips_per_s", "few: pair round trips/s", +1 },
+	{ "locality", "many_local_wake_pct", "many: wake-ups in LLC (%)", +1 },
+	{ "locality", "many_cross_llc_per_1k", "many: x-LLC migr./1k wakes", -1 },
+	{ "locality", "many_cross_node_per_1k", "many: x-node migr./1k", -1 },
+	{ "locality", "many_trips_per_s", "many: pair round trips/s", +1 },
+	{ "locality", "many_hog_loops_per_s", "many: hog loops/s", +1 },
+	{ "locality", "many_imbalance", "many: LLC busy max/min", -1 },
 };
 
 static const struct metric_info *find_headline(const char *workload, const char *key)

@@ -8,12 +8,15 @@
  * if cyclictest is there, it runs cyclictest at SCHED_OTHER beside the same
  * hogs as a cross-check. Prints one JSON object of results on stdout.
  *
- * The schedule is absolute (t0 + k * period, clock_nanosleep TIMER_ABSTIME)
- * and periods are never skipped, so a loop that falls behind shows it: a
- * period whose intended time has passed before the loop gets round to it
- * counts from that intended time, as a latency probe that re-arms relative to
- * its last wake-up would hide. The backlog itself is reported as lag, and
- * periods that started a whole period late or never ran as missed.
+ * The schedule is absolute (t0 + k * period, clock_nanosleep TIMER_ABSTIME),
+ * so delay cannot pile up unseen as it does for a probe that re-arms relative
+ * to its last wake-up: every period counts from its intended start, a period
+ * that begins while the previous one is still working (or waiting for a CPU)
+ * counts from its own start too, and how far past that start the loop still
+ * was is reported as lag. Periods whose start passed before the previous one
+ * even woke up are skipped and counted as missed, so that one long stall
+ * shows as one large sample plus missed periods instead of shifting every
+ * later sample.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -95,44 +98,50 @@ static void probe(const struct opts *o, struct json_object *res)
 {
 	uint64_t period = o->period_us * NSEC_PER_USEC;
 	uint64_t work = o->work_us * NSEC_PER_USEC;
-	uint64_t t0, deadline, k, lag_max = 0, missed = 0, sum = 0;
-	uint64_t intended, now, lag_end = 0;
+	uint64_t t0, deadline, periods, k = 0, lag_max = 0, missed = 0, sum = 0;
 	struct bench_samples lat = { 0 };
 
 	/* Start on a period boundary a little ahead so the first wait is real. */
 	t0 = (bench_mono() / period + 2) * period;
-	deadline = t0 + o->seconds * NSEC_PER_SEC;
-	for (k = 0;; k++) {
-		struct timespec ts;
-		uint64_t woke;
+	periods = o->seconds * NSEC_PER_SEC / period;
+	deadline = t0 + periods * period;
+	while (k < periods) {
+		uint64_t intended = t0 + k * period, woke, done, next;
+		struct timespec ts = bench_ts(intended);
 
-		intended = t0 + k * period;
-		now = bench_mono();
-		if (intended >= deadline || now >= deadline)
-			break;
-		if (now > intended && now - intended > lag_max)
-			lag_max = now - intended;
-		ts = bench_ts(intended);
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
 		woke = bench_mono();
 		if (bench_samples_add(&lat, woke - intended))
 			die("%s", "out of memory");
 		sum += woke - intended;
-		if (woke - intended >= period)
-			missed++;
 		bench_spin_cpu(work);
-	}
-	/* Periods due before the end that the loop never reached. */
-	if (intended < deadline) {
-		uint64_t due = (deadline - t0 + period - 1) / period;
+		done = bench_mono();
 
-		missed += due - k;
-		lag_end = now - intended;
+		/*
+		 * Periods whose start passed before this one even woke up are
+		 * missed, like cyclictest skips them; one that starts while
+		 * this one still works (or waits for a CPU) runs late instead,
+		 * and that backlog is the lag.
+		 */
+		next = k + 1;
+		if (woke >= t0 + next * period)
+			next = (woke - t0) / period + 1;
+		if (next > periods)
+			next = periods;
+		missed += next - k - 1;
+		if (next < periods && done > t0 + next * period &&
+		    done - (t0 + next * period) > lag_max)
+			lag_max = done - (t0 + next * period);
+		k = next;
+		if (done >= deadline)
+			break;
 	}
+	/* A loop stalled past the end still owes the periods it never ran. */
+	missed += periods - k;
 
 	bench_samples_sort(&lat);
-	bench_put_int(res, "periods", (int64_t)((deadline - t0) / period));
+	bench_put_int(res, "periods", (int64_t)periods);
 	bench_put_int(res, "executed_periods", (int64_t)lat.n);
 	bench_put_int(res, "missed_periods", (int64_t)missed);
 	bench_put_num(res, "wake_p50_us", bench_us(bench_percentile_u64(lat.v, lat.n, 50)));
@@ -140,7 +149,6 @@ static void probe(const struct opts *o, struct json_object *res)
 	bench_put_num(res, "wake_max_us", bench_us(bench_percentile_u64(lat.v, lat.n, 100)));
 	bench_put_num(res, "wake_mean_us", lat.n ? bench_us(sum / lat.n) : 0);
 	bench_put_num(res, "lag_max_us", bench_us(lag_max));
-	bench_put_num(res, "lag_end_us", bench_us(lag_end));
 	bench_samples_free(&lat);
 }
 
