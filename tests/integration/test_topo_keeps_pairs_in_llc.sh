@@ -1,5 +1,6 @@
 # vm: --sockets 4 --cores 2 --threads 2 --numa 2
 # timeout: 300
+# slow: 8-16 emulated CPUs on a 2-core host; has not yet passed within its time budget here (issue 7)
 # With fewer tasks than CPUs in an LLC, scx_topo keeps them in it: two
 # pipe ping-pong pairs run for a few seconds on an otherwise idle machine
 # and the kernel's sched:sched_migrate_task tracepoint must show at most

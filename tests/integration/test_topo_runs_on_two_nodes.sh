@@ -1,5 +1,6 @@
 # vm: --sockets 4 --cores 2 --threads 2 --numa 2
 # timeout: 340
+# slow: 8-16 emulated CPUs on a 2-core host; has not yet passed within its time budget here (issue 7)
 # scx_topo on 2 NUMA nodes x 2 LLCs x 2 cores x SMT2 (16 CPUs; see
 # docs/topologies.md). Its domains match what sysfs shows (one per L3, each
 # in the node sysfs puts its CPUs in), it stays enabled under hackbench

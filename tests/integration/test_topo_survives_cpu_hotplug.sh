@@ -1,5 +1,6 @@
 # vm: --sockets 2 --cores 2 --threads 2 --numa 2
 # timeout: 340
+# slow: 8-16 emulated CPUs on a 2-core host; has not yet passed within its time budget here (issue 7)
 # scx_topo with offline CPUs and non-contiguous ids, and CPUs going offline
 # and online under load, on 2 nodes x 1 LLC x 2 cores x SMT2 (8 CPUs: in
 # the 16-CPU layout each hotplug, with its restart, took minutes on one

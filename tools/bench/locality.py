@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+# schedkit bench's `locality` workload: how well a scheduler keeps
+# communicating tasks near each other and their caches, measured from the
+# kernel so that EEVDF is measured the same way as any sched_ext scheduler.
+#
+# Two phases of --seconds each: "few" (fewer tasks than CPUs) and "many"
+# (twice as many tasks as CPUs). Each runs pipe ping-pong pairs beside
+# independent CPU hogs while the sched:sched_waking, sched_wakeup and
+# sched_migrate_task tracepoints record where the kernel put them. Prints
+# one JSON object of metrics, prefixed by phase:
+#   *_local_wake_pct    wake-ups placed in the waker's or the previous LLC
+#   *_cross_llc_per_1k  migrations to another LLC of the same node, per
+#                       1000 wake-ups of the workload's tasks
+#   *_cross_node_per_1k migrations to another node, per 1000 wake-ups
+#   *_trips_per_s       ping-pong round trips per second (all pairs)
+#   *_hog_loops_per_s   hog work units per second (all hogs)
+#   *_imbalance         max/min busy time of the LLCs (/proc/stat)
+# Needs root (tracefs). Written in Python because it only drives and
+# parses; every task does the same interpreter work under every scheduler.
+import argparse
+import json
+import os
+import re
+import signal
+import sys
+import time
+
+TR = "/sys/kernel/tracing"
+EVENTS = ("sched_waking", "sched_wakeup", "sched_migrate_task")
+
+
+def die(msg):
+    print("schedkit-bench-locality: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def read_list(text):
+    cpus = set()
+    for part in text.strip().split(","):
+        if not part:
+            continue
+        lo, _, hi = part.partition("-")
+        cpus.update(range(int(lo), int(hi or lo) + 1))
+    return cpus
+
+
+def topology():
+    """cpu -> llc id (its lowest CPU) and cpu -> node, online CPUs only."""
+    llc, node = {}, {}
+    base = "/sys/devices/system/cpu"
+    online = read_list(open(base + "/online").read())
+    for c in online:
+        try:
+            shared = open("%s/cpu%d/cache/index3/shared_cpu_list" % (base, c)).read()
+            llc[c] = min(read_list(shared))
+        except OSError:
+            llc[c] = 0
+        node[c] = 0
+    ndir = "/sys/devices/system/node"
+    if os.path.isdir(ndir):
+        for d in os.listdir(ndir):
+            if re.fullmatch(r"node\d+", d):
+                for c in read_list(open("%s/%s/cpulist" % (ndir, d)).read()):
+                    node[c] = int(d[4:])
+    return llc, node
+
+
+def busy_per_cpu():
+    busy = {}
+    for line in open("/proc/stat"):
+        m = re.match(r"cpu(\d+) (.*)", line)
+        if m:
+            v = list(map(int, m.group(2).split()))
+            # all but idle (3) and iowait (4); guest time is in user
+            busy[int(m.group(1))] = sum(v[:3]) + sum(v[5:8])
+    return busy
+
+
+def pinger(r, w, first, counter):
+    trips = 0
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    if first:
+        os.write(w, b"x")
+    while os.read(r, 1):
+        os.write(w, b"x")
+        trips += 1
+        if trips % 64 == 0:
+            os.pwrite(counter, trips.to_bytes(8, "little"), 0)
+
+
+def hog(counter):
+    n = 0
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    while True:
+        x = 0
+        for i in range(2000):
+            x += i
+        n += 1
+        if n % 16 == 0:
+            os.pwrite(counter, n.to_bytes(8, "little"), 0)
+
+
+def start(fn, *args):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fn(*args)
+        finally:
+            os._exit(0)
+    return pid
+
+
+def counter_file(path):
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.write(fd, bytes(8))
+    return fd
+
+
+def read_counter(fd):
+    return int.from_bytes(os.pread(fd, 8, 0), "little")
+
+
+def trace_ctl(on):
+    for e in EVENTS:
+        with open("%s/events/sched/%s/enable" % (TR, e), "w") as f:
+            f.write("1" if on else "0")
+    with open(TR + "/tracing_on", "w") as f:
+        f.write("1" if on else "0")
+
+
+def phase(name, pairs, hogs, seconds, tmp, llc, node):
+    pids, counters = [], []
+    for i in range(pairs):
+        a_r, b_w = os.pipe()
+        b_r, a_w = os.pipe()
+        for (r, w, first) in ((a_r, a_w, True), (b_r, b_w, False)):
+            c = counter_file("%s/%s.p%d%d" % (tmp, name, i, first))
+            counters.append(("trip", c))
+            pids.append(start(pinger, r, w, first, c))
+        for fd in (a_r, b_w, b_r, a_w):
+            os.close(fd)
+    for i in range(hogs):
+        c = counter_file("%s/%s.h%d" % (tmp, name, i))
+        counters.append(("hog", c))
+        pids.append(start(hog, c))
+    time.sleep(min(1.0, seconds / 4))           # let placement settle
+    with open(TR + "/trace", "w") as f:
+        f.write("")
+    c0 = {fd: read_counter(fd) for _, fd in counters}
+    b0 = busy_per_cpu()
+    t0 = time.monotonic()
+    trace_ctl(True)
+    time.sleep(seconds)
+    trace_ctl(False)
+    el = time.monotonic() - t0
+    b1 = busy_per_cpu()
+    c1 = {fd: read_counter(fd) for _, fd in counters}
+    for p in pids:
+        os.kill(p, signal.SIGTERM)
+    for p in pids:
+        os.waitpid(p, 0)
+    for _, fd in counters:
+        os.close(fd)
+
+    mine = set(pids)
+    last_cpu, pending = {}, {}
+    wakeups = local = cross_llc = cross_node = 0
+    line_re = re.compile(r"\[(\d+)\].*?(sched_waking|sched_wakeup|sched_migrate_task): (.*)")
+    for line in open(TR + "/trace"):
+        m = line_re.search(line)
+        if not m:
+            continue
+        cpu, ev, rest = int(m.group(1)), m.group(2), m.group(3)
+        pm = re.search(r"\bpid=(\d+)", rest)
+        if not pm or int(pm.group(1)) not in mine:
+            continue
+        pid = int(pm.group(1))
+        if ev == "sched_waking":
+            pending[pid] = (cpu, last_cpu.get(pid))
+        elif ev == "sched_migrate_task":
+            mm = re.search(r"orig_cpu=(\d+) dest_cpu=(\d+)", rest)
+            o, d = int(mm.group(1)), int(mm.group(2))
+            if o in llc and d in llc:
+                if node[o] != node[d]:
+                    cross_node += 1
+                elif llc[o] != llc[d]:
+                    cross_llc += 1
+            last_cpu[pid] = d
+        else:
+            tm = re.search(r"target_cpu=(\d+)", rest)
+            target = int(tm.group(1))
+            waker, prev = pending.pop(pid, (None, None))
+            last_cpu[pid] = target
+            if waker is None or target not in llc:
+                continue
+            wakeups += 1
+            near = {llc.get(waker)}
+            if prev is not None:
+                near.add(llc.get(prev))
+            if llc[target] in near:
+                local += 1
+    dom_busy = {}
+    for c, v in b1.items():
+        if c in llc:
+            dom_busy[llc[c]] = dom_busy.get(llc[c], 0) + v - b0.get(c, v)
+    lo = min(dom_busy.values()) if dom_busy else 0
+    hi = max(dom_busy.values()) if dom_busy else 0
+    trips = sum(c1[fd] - c0[fd] for k, fd in counters if k == "trip") / 2
+    loops = sum(c1[fd] - c0[fd] for k, fd in counters if k == "hog")
+    per_k = 1000.0 / wakeups if wakeups else 0.0
+    return {
+        name + "_tasks": 2 * pairs + hogs,
+        name + "_wakeups": wakeups,
+        name + "_local_wake_pct": round(100.0 * local / wakeups, 2) if wakeups else 0.0,
+        name + "_cross_llc_per_1k": round(cross_llc * per_k, 3),
+        name + "_cross_node_per_1k": round(cross_node * per_k, 3),
+        name + "_trips_per_s": round(trips / el, 1),
+        name + "_hog_loops_per_s": round(loops / el, 1),
+        name + "_imbalance": round(hi / lo, 3) if lo else 0.0,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description="locality workload of schedkit bench")
+    ap.add_argument("--seconds", type=float, default=5)
+    a = ap.parse_args()
+    if a.seconds <= 0:
+        die("--seconds must be positive")
+    if not os.path.isdir(TR + "/events/sched/sched_migrate_task"):
+        die("no tracefs at %s (mount -t tracefs nodev %s; needs root)" % (TR, TR))
+    llc, node = topology()
+    n = len(llc)
+    tmp = "/dev/shm/schedkit-locality.%d" % os.getpid()
+    os.makedirs(tmp)
+    try:
+        out = {"cpus": n, "llcs": len(set(llc.values())),
+               "nodes": len(set(node[c] for c in llc))}
+        # few: a quarter of the CPUs in pairs, a quarter in hogs
+        out.update(phase("few", max(1, n // 8), max(1, n // 4), a.seconds, tmp, llc, node))
+        # many: as many pair tasks as CPUs, plus a hog per CPU
+        out.update(phase("many", max(1, n // 2), n, a.seconds, tmp, llc, node))
+    finally:
+        for f in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, f))
+        os.rmdir(tmp)
+    json.dump(out, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
