@@ -16,20 +16,10 @@
 
 #include <schedkit/config.h>
 #include <schedkit/ctl.h>
+#include <schedkit/util.h>
 
 #define MAX_WORDS	64
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 void sk_strv_free(char **v)
 {
@@ -86,12 +76,12 @@ int sk_config_split(const char *s, char ***argvp, int *argcp, char *err,
 		char c = *s;
 
 		if (c && (unsigned char)c < 0x20 && c != '\t') {
-			set_err(err, err_len, "control character in value");
+			sk_set_err(err, err_len, "control character in value");
 			goto out;
 		}
 		if (quote) {
 			if (!c) {
-				set_err(err, err_len, "unterminated %c quote", quote);
+				sk_set_err(err, err_len, "unterminated %c quote", quote);
 				goto out;
 			}
 			if (c == quote) {
@@ -107,7 +97,7 @@ int sk_config_split(const char *s, char ***argvp, int *argcp, char *err,
 		if (!c || c == ' ' || c == '\t') {
 			if (in_word) {
 				if (argc == MAX_WORDS) {
-					set_err(err, err_len, "more than %d words", MAX_WORDS);
+					sk_set_err(err, err_len, "more than %d words", MAX_WORDS);
 					goto out;
 				}
 				word[w] = '\0';
@@ -131,7 +121,7 @@ int sk_config_split(const char *s, char ***argvp, int *argcp, char *err,
 		}
 		if (c == '\\') {
 			if (!s[1]) {
-				set_err(err, err_len, "backslash at the end of the value");
+				sk_set_err(err, err_len, "backslash at the end of the value");
 				goto out;
 			}
 			c = *++s;
@@ -212,12 +202,12 @@ static int add_entry(struct sk_config *cfg, bool is_mode, const char *name,
 	int nr_words, ret, i;
 
 	if (!sk_ctl_name_valid(name)) {
-		set_err(msg, msg_len, "'%s' is not a valid %s name", name,
+		sk_set_err(msg, msg_len, "'%s' is not a valid %s name", name,
 			is_mode ? "mode" : "scheduler");
 		return -EINVAL;
 	}
 	if (find(*arr, *nr, name)) {
-		set_err(msg, msg_len, "%s.%s is set twice", is_mode ? "mode" : "options",
+		sk_set_err(msg, msg_len, "%s.%s is set twice", is_mode ? "mode" : "options",
 			name);
 		return -EINVAL;
 	}
@@ -225,7 +215,7 @@ static int add_entry(struct sk_config *cfg, bool is_mode, const char *name,
 	if (ret)
 		return ret;
 	if (is_mode && (!nr_words || !sk_ctl_name_valid(words[0]))) {
-		set_err(msg, msg_len, "mode.%s needs a scheduler name first", name);
+		sk_set_err(msg, msg_len, "mode.%s needs a scheduler name first", name);
 		sk_strv_free(words);
 		return -EINVAL;
 	}
@@ -270,14 +260,14 @@ static int parse_line(struct sk_config *cfg, char *line, unsigned int *seen,
 	size_t i;
 
 	if (!eq) {
-		set_err(msg, msg_len, "expected KEY = VALUE");
+		sk_set_err(msg, msg_len, "expected KEY = VALUE");
 		return -EINVAL;
 	}
 	*eq = '\0';
 	key = trim(line);
 	value = trim(eq + 1);
 	if (!*key) {
-		set_err(msg, msg_len, "missing key before '='");
+		sk_set_err(msg, msg_len, "missing key before '='");
 		return -EINVAL;
 	}
 	if (!strncmp(key, "options.", 8))
@@ -286,14 +276,14 @@ static int parse_line(struct sk_config *cfg, char *line, unsigned int *seen,
 		return add_entry(cfg, true, key + 5, value, msg, msg_len);
 	if (!strcmp(key, "default")) {
 		if (*seen & 1) {
-			set_err(msg, msg_len, "default is set twice");
+			sk_set_err(msg, msg_len, "default is set twice");
 			return -EINVAL;
 		}
 		*seen |= 1;
 		if (!*value)
 			return 0;
 		if (!sk_ctl_name_valid(value)) {
-			set_err(msg, msg_len, "default must be one mode or scheduler name, not '%.64s'",
+			sk_set_err(msg, msg_len, "default must be one mode or scheduler name, not '%.64s'",
 				value);
 			return -EINVAL;
 		}
@@ -304,19 +294,19 @@ static int parse_line(struct sk_config *cfg, char *line, unsigned int *seen,
 		if (strcmp(key, nums[i].key))
 			continue;
 		if (*seen & (2u << i)) {
-			set_err(msg, msg_len, "%s is set twice", key);
+			sk_set_err(msg, msg_len, "%s is set twice", key);
 			return -EINVAL;
 		}
 		*seen |= 2u << i;
 		if (!parse_uint(value, nums[i].max,
 				(unsigned int *)((char *)cfg + nums[i].off))) {
-			set_err(msg, msg_len, "%s must be a whole number from 0 to %u",
+			sk_set_err(msg, msg_len, "%s must be a whole number from 0 to %u",
 				key, nums[i].max);
 			return -EINVAL;
 		}
 		return 0;
 	}
-	set_err(msg, msg_len, "unknown key '%.64s' (see schedkit.conf(5) in docs/switching.md)",
+	sk_set_err(msg, msg_len, "unknown key '%.64s' (see schedkit.conf(5) in docs/switching.md)",
 		key);
 	return -EINVAL;
 }
@@ -354,7 +344,7 @@ int sk_config_parse(const char *text, size_t len, const char *fname,
 		line[n] = '\0';
 		pos += n + 1;
 		if (strlen(line) != n) {
-			set_err(err, err_len, "%s:%u: NUL byte in line", fname, lineno);
+			sk_set_err(err, err_len, "%s:%u: NUL byte in line", fname, lineno);
 			ret = -EINVAL;
 			break;
 		}
@@ -363,7 +353,7 @@ int sk_config_parse(const char *text, size_t len, const char *fname,
 			continue;
 		ret = parse_line(cfg, s, &seen, msg, sizeof(msg));
 		if (ret) {
-			set_err(err, err_len, "%s:%u: %s", fname, lineno, msg);
+			sk_set_err(err, err_len, "%s:%u: %s", fname, lineno, msg);
 			break;
 		}
 	}
@@ -391,7 +381,7 @@ int sk_config_load(const char *path, struct sk_config **out, char *err,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		set_err(err, err_len, "%s: %s", path, strerror(-ret));
+		sk_set_err(err, err_len, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	if (fstat(fd, &st)) {
@@ -400,12 +390,12 @@ int sk_config_load(const char *path, struct sk_config **out, char *err,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		ret = -EINVAL;
-		set_err(err, err_len, "%s: not a regular file", path);
+		sk_set_err(err, err_len, "%s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_size > SK_CONFIG_MAX_SIZE) {
 		ret = -EFBIG;
-		set_err(err, err_len, "%s: larger than %d bytes", path, SK_CONFIG_MAX_SIZE);
+		sk_set_err(err, err_len, "%s: larger than %d bytes", path, SK_CONFIG_MAX_SIZE);
 		goto out;
 	}
 	buf = malloc(SK_CONFIG_MAX_SIZE + 1);
@@ -418,7 +408,7 @@ int sk_config_load(const char *path, struct sk_config **out, char *err,
 		got += n;
 		if (got > SK_CONFIG_MAX_SIZE) {
 			ret = -EFBIG;
-			set_err(err, err_len, "%s: larger than %d bytes", path,
+			sk_set_err(err, err_len, "%s: larger than %d bytes", path,
 				SK_CONFIG_MAX_SIZE);
 			goto out;
 		}
@@ -430,7 +420,7 @@ int sk_config_load(const char *path, struct sk_config **out, char *err,
 	ret = sk_config_parse(buf, got, path, out, err, err_len);
 	goto out;
 fail:
-	set_err(err, err_len, "%s: %s", path, strerror(-ret));
+	sk_set_err(err, err_len, "%s: %s", path, strerror(-ret));
 out:
 	free(buf);
 	close(fd);

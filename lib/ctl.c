@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include <schedkit/ctl.h>
+#include <schedkit/util.h>
 
 static const char *const req_names[] = {
 	[SK_CTL_SWITCH] = "switch",
@@ -29,17 +30,6 @@ static const char *const req_names[] = {
 
 #define NR_REQS ((int)(sizeof(req_names) / sizeof(req_names[0])))
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 bool sk_ctl_name_valid(const char *name)
 {
@@ -99,12 +89,12 @@ static int parse_args(struct json_object *arr, struct sk_ctl_request *r,
 	size_t i, n;
 
 	if (!json_object_is_type(arr, json_type_array)) {
-		set_err(err, err_len, "\"args\" must be an array of strings");
+		sk_set_err(err, err_len, "\"args\" must be an array of strings");
 		return -EINVAL;
 	}
 	n = json_object_array_length(arr);
 	if (n > SK_CTL_MAX_ARGS) {
-		set_err(err, err_len, "too many options (at most %d)", SK_CTL_MAX_ARGS);
+		sk_set_err(err, err_len, "too many options (at most %d)", SK_CTL_MAX_ARGS);
 		return -EINVAL;
 	}
 	r->args = calloc(n + 1, sizeof(*r->args));
@@ -116,7 +106,7 @@ static int parse_args(struct json_object *arr, struct sk_ctl_request *r,
 		if (!json_object_is_type(a, json_type_string) ||
 		    !arg_valid(json_object_get_string(a),
 			       json_object_get_string_len(a))) {
-			set_err(err, err_len,
+			sk_set_err(err, err_len,
 				"option %zu must be a string of printable characters, at most %d long",
 				i + 1, SK_CTL_MAX_ARG_LEN);
 			return -EINVAL;
@@ -140,11 +130,11 @@ int sk_ctl_request_parse(const char *line, size_t len,
 
 	*out = NULL;
 	if (len > SK_CTL_MAX_LINE) {
-		set_err(err, err_len, "request longer than %d bytes", SK_CTL_MAX_LINE);
+		sk_set_err(err, err_len, "request longer than %d bytes", SK_CTL_MAX_LINE);
 		return -EMSGSIZE;
 	}
 	if (memchr(line, '\0', len)) {
-		set_err(err, err_len, "request contains a NUL byte");
+		sk_set_err(err, err_len, "request contains a NUL byte");
 		return -EINVAL;
 	}
 	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
@@ -156,16 +146,16 @@ int sk_ctl_request_parse(const char *line, size_t len,
 	obj = json_tokener_parse_ex(tok, line, (int)len);
 	if (!obj || json_tokener_get_parse_end(tok) != len) {
 		/* Trailing garbage after a valid object is as bad as no object. */
-		set_err(err, err_len, "request is not one JSON object");
+		sk_set_err(err, err_len, "request is not one JSON object");
 		goto out;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
-		set_err(err, err_len, "request is not a JSON object");
+		sk_set_err(err, err_len, "request is not a JSON object");
 		goto out;
 	}
 	if (!json_object_object_get_ex(obj, "req", &v) ||
 	    !json_object_is_type(v, json_type_string)) {
-		set_err(err, err_len, "request has no \"req\" string");
+		sk_set_err(err, err_len, "request has no \"req\" string");
 		goto out;
 	}
 	req = json_object_get_string(v);
@@ -178,18 +168,18 @@ int sk_ctl_request_parse(const char *line, size_t len,
 		if (!strcmp(req, req_names[i]))
 			break;
 	if (i == NR_REQS) {
-		set_err(err, err_len, "unknown request '%.32s'", req);
+		sk_set_err(err, err_len, "unknown request '%.32s'", req);
 		goto out;
 	}
 	r->req = i;
 	if (json_object_object_get_ex(obj, "name", &v)) {
 		if (r->req != SK_CTL_SWITCH) {
-			set_err(err, err_len, "\"name\" is only valid with switch");
+			sk_set_err(err, err_len, "\"name\" is only valid with switch");
 			goto out;
 		}
 		if (!json_object_is_type(v, json_type_string) ||
 		    !sk_ctl_name_valid(json_object_get_string(v))) {
-			set_err(err, err_len,
+			sk_set_err(err, err_len,
 				"\"name\" must be a scheduler or mode name (letters, digits, '_', '.', '-')");
 			goto out;
 		}
@@ -199,12 +189,12 @@ int sk_ctl_request_parse(const char *line, size_t len,
 			goto out;
 		}
 	} else if (r->req == SK_CTL_SWITCH) {
-		set_err(err, err_len, "switch needs a \"name\"");
+		sk_set_err(err, err_len, "switch needs a \"name\"");
 		goto out;
 	}
 	if (json_object_object_get_ex(obj, "args", &v)) {
 		if (r->req != SK_CTL_SWITCH) {
-			set_err(err, err_len, "\"args\" is only valid with switch");
+			sk_set_err(err, err_len, "\"args\" is only valid with switch");
 			goto out;
 		}
 		ret = parse_args(v, r, err, err_len);
@@ -328,7 +318,7 @@ int sk_ctl_reply_parse(const char *line, size_t len, struct json_object **out,
 	    !json_object_is_type(v, json_type_boolean)) {
 		json_tokener_free(tok);
 		json_object_put(obj);
-		set_err(err, err_len, "the daemon's answer is not a control reply");
+		sk_set_err(err, err_len, "the daemon's answer is not a control reply");
 		return -EPROTO;
 	}
 	json_tokener_free(tok);
@@ -343,9 +333,9 @@ int sk_ctl_reply_parse(const char *line, size_t len, struct json_object **out,
 		e = json_object_get_int(v);
 	if (json_object_object_get_ex(obj, "error", &v) &&
 	    json_object_is_type(v, json_type_string))
-		set_err(err, err_len, "%s", json_object_get_string(v));
+		sk_set_err(err, err_len, "%s", json_object_get_string(v));
 	else
-		set_err(err, err_len, "%s", strerror(e));
+		sk_set_err(err, err_len, "%s", strerror(e));
 	json_object_put(obj);
 	return -e;
 }
@@ -391,7 +381,7 @@ int sk_ctl_call(const char *path, const char *line, int timeout_ms,
 	if (!path)
 		path = SK_CTL_DEFAULT_PATH;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		set_err(err, err_len, "control socket path too long");
+		sk_set_err(err, err_len, "control socket path too long");
 		return -ENAMETOOLONG;
 	}
 	strcpy(sa.sun_path, path);
@@ -401,7 +391,7 @@ int sk_ctl_call(const char *path, const char *line, int timeout_ms,
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		/* A Unix stream connect does not return EINPROGRESS in practice. */
 		ret = -errno;
-		set_err(err, err_len, "cannot connect to %s: %s", path, strerror(-ret));
+		sk_set_err(err, err_len, "cannot connect to %s: %s", path, strerror(-ret));
 		goto out;
 	}
 	while (off < len) {
@@ -446,7 +436,7 @@ int sk_ctl_call(const char *path, const char *line, int timeout_ms,
 	ret = sk_ctl_reply_parse(buf, nl - buf, out, err, err_len);
 	goto out;
 io_err:
-	set_err(err, err_len, "talking to %s: %s", path, strerror(-ret));
+	sk_set_err(err, err_len, "talking to %s: %s", path, strerror(-ret));
 out:
 	free(buf);
 	close(fd);

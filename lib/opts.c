@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <schedkit/sched.h>
+#include <schedkit/util.h>
 
 /* getopt_long values for common options without a short form */
 enum {
@@ -36,19 +37,6 @@ static const struct option common_long[] = {
 #define NR_COMMON	(sizeof(common_long) / sizeof(common_long[0]))
 #define COMMON_SHORTS	"hVvq"
 
-static void seterr(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 static size_t nr_opts(const struct sk_opt *opts)
 {
@@ -81,14 +69,14 @@ static int check_table(const struct sk_opt *opts, size_t n, char *err,
 		if (!o->dest || o->kind > SK_OPT_STR || is_common_name(o->name) ||
 		    (o->short_name && (!isalnum(o->short_name) ||
 				       strchr(COMMON_SHORTS, o->short_name)))) {
-			seterr(err, err_len, "option table: --%s is invalid or clashes with a common option",
+			sk_set_err(err, err_len, "option table: --%s is invalid or clashes with a common option",
 			       o->name);
 			return -EINVAL;
 		}
 		for (j = 0; j < i; j++) {
 			if (!strcmp(opts[j].name, o->name) ||
 			    (o->short_name && opts[j].short_name == o->short_name)) {
-				seterr(err, err_len, "option table: --%s is defined twice",
+				sk_set_err(err, err_len, "option table: --%s is defined twice",
 				       o->name);
 				return -EINVAL;
 			}
@@ -111,14 +99,14 @@ static int parse_unsigned(const struct sk_opt *o, const char *val,
 
 	/* strtoull accepts "-1" and wraps it; a negative count is a typo */
 	if (!*val || strchr(val, '-')) {
-		seterr(err, err_len, "--%s: '%s' is not a non-negative number",
+		sk_set_err(err, err_len, "--%s: '%s' is not a non-negative number",
 		       o->name, val);
 		return -EINVAL;
 	}
 	errno = 0;
 	v = strtoull(val, &end, 10);
 	if (*end || end == val) {
-		seterr(err, err_len, "--%s: '%s' is not a non-negative number",
+		sk_set_err(err, err_len, "--%s: '%s' is not a non-negative number",
 		       o->name, val);
 		return -EINVAL;
 	}
@@ -126,10 +114,10 @@ static int parse_unsigned(const struct sk_opt *o, const char *val,
 	    (has_range(o) && (v < (unsigned long long)o->min ||
 			      v > (unsigned long long)o->max))) {
 		if (has_range(o))
-			seterr(err, err_len, "--%s must be between %lld and %lld, got %s",
+			sk_set_err(err, err_len, "--%s must be between %lld and %lld, got %s",
 			       o->name, o->min, o->max, val);
 		else
-			seterr(err, err_len, "--%s: %s is too large (at most %llu)",
+			sk_set_err(err, err_len, "--%s: %s is too large (at most %llu)",
 			       o->name, val, type_max);
 		return -EINVAL;
 	}
@@ -146,16 +134,16 @@ static int parse_signed(const struct sk_opt *o, const char *val,
 	errno = 0;
 	v = strtoll(val, &end, 10);
 	if (!*val || *end || end == val) {
-		seterr(err, err_len, "--%s: '%s' is not a number", o->name, val);
+		sk_set_err(err, err_len, "--%s: '%s' is not a number", o->name, val);
 		return -EINVAL;
 	}
 	if (errno == ERANGE ||
 	    (has_range(o) && (v < o->min || v > o->max))) {
 		if (has_range(o))
-			seterr(err, err_len, "--%s must be between %lld and %lld, got %s",
+			sk_set_err(err, err_len, "--%s must be between %lld and %lld, got %s",
 			       o->name, o->min, o->max, val);
 		else
-			seterr(err, err_len, "--%s: %s is out of range", o->name,
+			sk_set_err(err, err_len, "--%s: %s is out of range", o->name,
 			       val);
 		return -EINVAL;
 	}
@@ -232,7 +220,7 @@ int sk_opts_parse(const struct sk_opt *opts, int argc, char **argv,
 
 	longs = calloc(NR_COMMON + n + 1, sizeof(*longs));
 	if (!longs) {
-		seterr(err, err_len, "out of memory");
+		sk_set_err(err, err_len, "out of memory");
 		return -ENOMEM;
 	}
 	memcpy(longs, common_long, sizeof(common_long));
@@ -274,19 +262,19 @@ int sk_opts_parse(const struct sk_opt *opts, int argc, char **argv,
 			continue;
 		case OPT_STATS_SOCKET:
 			if (!*optarg) {
-				seterr(err, err_len, "--stats-socket needs a path");
+				sk_set_err(err, err_len, "--stats-socket needs a path");
 				ret = -EINVAL;
 				goto out;
 			}
 			cli->stats_socket = optarg;
 			continue;
 		case ':':
-			seterr(err, err_len, "option %s needs a value",
+			sk_set_err(err, err_len, "option %s needs a value",
 			       offending(argc, argv, optopt));
 			ret = -EINVAL;
 			goto out;
 		case '?':
-			seterr(err, err_len, "unknown option %s",
+			sk_set_err(err, err_len, "unknown option %s",
 			       offending(argc, argv, optopt));
 			ret = -EINVAL;
 			goto out;
@@ -300,7 +288,7 @@ int sk_opts_parse(const struct sk_opt *opts, int argc, char **argv,
 					o = &opts[i];
 		}
 		if (!o) {
-			seterr(err, err_len, "unknown option %s",
+			sk_set_err(err, err_len, "unknown option %s",
 			       offending(argc, argv, c));
 			ret = -EINVAL;
 			goto out;
@@ -311,7 +299,7 @@ int sk_opts_parse(const struct sk_opt *opts, int argc, char **argv,
 	}
 
 	if (optind < argc) {
-		seterr(err, err_len, "unexpected argument '%s'", argv[optind]);
+		sk_set_err(err, err_len, "unexpected argument '%s'", argv[optind]);
 		ret = -EINVAL;
 	}
 out:

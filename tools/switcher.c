@@ -23,22 +23,12 @@
 
 #include <schedkit/ctl.h>
 #include <schedkit/config.h>
+#include <schedkit/util.h>
 
 #include "switcher.h"
 
 #define POLL_NS		1000000LL	/* 1 ms between state reads */
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
 
 long long sw_now_ns(void)
 {
@@ -525,7 +515,7 @@ int sw_stop(struct sw_proc *cur, struct sw_timing *t, long long *left_ns,
 			killed = true;
 		}
 		if (now - t0 > 20000000000LL) {
-			set_err(err, err_len, gone ?
+			sk_set_err(err, err_len, gone ?
 				"sched_ext did not return to disabled within 20 s after the loader exited" :
 				"scx_%s (pid %d) did not exit within 20 s, even after SIGKILL",
 				cur ? cur->name : "?", cur ? (int)cur->pid : 0);
@@ -684,7 +674,7 @@ int sw_start(const char *exe, const char *name, char *const *args,
 	t0 = sw_now_ns();
 	pid = spawn(exe, name, args, log);
 	if (pid < 0) {
-		set_err(err, err_len, "cannot start %s: %s", exe, strerror(-pid));
+		sk_set_err(err, err_len, "cannot start %s: %s", exe, strerror(-pid));
 		return pid;
 	}
 	out->pid = pid;
@@ -703,7 +693,7 @@ int sw_start(const char *exe, const char *name, char *const *args,
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			describe_status(how, sizeof(how), status);
 			log_tail(log, prog, tail, sizeof(tail));
-			set_err(err, err_len, "scx_%s %s (%s)%s%s", name,
+			sk_set_err(err, err_len, "scx_%s %s (%s)%s%s", name,
 				enabled_at ? "stopped right after it was enabled" :
 				"failed to start", how, tail[0] ? ": " : "", tail);
 			out->pid = 0;
@@ -714,7 +704,7 @@ int sw_start(const char *exe, const char *name, char *const *args,
 		if (!enabled_at && now - t0 > (long long)timeout_ms * 1000000LL) {
 			kill_child(pid, SIGKILL, &status);
 			log_tail(log, prog, tail, sizeof(tail));
-			set_err(err, err_len, "scx_%s did not enable sched_ext within %d s%s%s",
+			sk_set_err(err, err_len, "scx_%s did not enable sched_ext within %d s%s%s",
 				name, timeout_ms / 1000, tail[0] ? ": " : "", tail);
 			out->pid = 0;
 			return -ETIMEDOUT;
@@ -723,7 +713,7 @@ int sw_start(const char *exe, const char *name, char *const *args,
 	}
 	if (!state_is("enabled")) {
 		kill_child(pid, SIGINT, &status);
-		set_err(err, err_len, "scx_%s was ejected by the kernel within %u ms of starting",
+		sk_set_err(err, err_len, "scx_%s was ejected by the kernel within %u ms of starting",
 			name, settle_ms);
 		out->pid = 0;
 		return -ECANCELED;
@@ -755,7 +745,7 @@ int sw_switch(struct sw_proc *cur, const char *exe, const char *name,
 		struct sw_sys sys;
 
 		sw_sys_read(&sys);
-		set_err(err, err_len,
+		sk_set_err(err, err_len,
 			"sched_ext runs '%s' from a loader schedkit cannot find; stop that loader first",
 			sys.ops);
 		return -EBUSY;
@@ -778,7 +768,7 @@ int sw_switch(struct sw_proc *cur, const char *exe, const char *name,
 	}
 	sw_proc_clear(cur);
 	if (!old.pid) {
-		set_err(err, err_len, "%s; the kernel's default scheduler is running", why);
+		sk_set_err(err, err_len, "%s; the kernel's default scheduler is running", why);
 		sw_state_clear();
 		return ret;
 	}
@@ -796,10 +786,10 @@ int sw_switch(struct sw_proc *cur, const char *exe, const char *name,
 		      rb_err, sizeof(rb_err))) {
 		*rolled_back = true;
 		sw_state_save(cur);
-		set_err(err, err_len, "%s; rolled back to scx_%s", why, old.name);
+		sk_set_err(err, err_len, "%s; rolled back to scx_%s", why, old.name);
 	} else {
 		sw_state_clear();
-		set_err(err, err_len, "%s; rolling back to scx_%s failed too (%s); the kernel's default scheduler is running",
+		sk_set_err(err, err_len, "%s; rolling back to scx_%s failed too (%s); the kernel's default scheduler is running",
 			why, old.name, rb_err);
 	}
 	sw_proc_clear(&old);
@@ -839,11 +829,11 @@ int sw_plan(const struct sk_config *cfg, const char *name, char *const *args,
 	ret = sw_resolve(sched, plan->exe, sizeof(plan->exe), plan->name,
 			 sizeof(plan->name));
 	if (ret == -EINVAL) {
-		set_err(err, err_len, "'%s' is not a scheduler name", sched);
+		sk_set_err(err, err_len, "'%s' is not a scheduler name", sched);
 		return ret;
 	}
 	if (ret) {
-		set_err(err, err_len, "no scheduler '%s': scx_%s is not on PATH (see schedkit list)",
+		sk_set_err(err, err_len, "no scheduler '%s': scx_%s is not on PATH (see schedkit list)",
 			sched, strncmp(sched, "scx_", 4) ? sched : sched + 4);
 		return ret;
 	}
