@@ -1,3 +1,4 @@
+# wip: seen failing in CI: the progress task stalled at the end of the mix (issue 6)
 # timeout: 420
 # A 60 s mix under scx_latency - CPU hogs at several nice levels, hackbench
 # rounds, a frequent sleeper, forks, yields and affinity changes - with no
