@@ -26,6 +26,20 @@ static const char *const type_names[] = {
 	[SK_STAT_TYPE_STRUCT] = "struct",
 };
 
+void sk_stat_fmt_duration(char *buf, size_t len, double ns, const char *suffix)
+{
+	double a = ns < 0 ? -ns : ns;
+
+	if (a < 1e3)
+		snprintf(buf, len, "%.0fns%s", ns, suffix);
+	else if (a < 1e6)
+		snprintf(buf, len, "%.1fus%s", ns / 1e3, suffix);
+	else if (a < 1e9)
+		snprintf(buf, len, "%.1fms%s", ns / 1e6, suffix);
+	else
+		snprintf(buf, len, "%.2fs%s", ns / 1e9, suffix);
+}
+
 const char *sk_stat_type_name(enum sk_stat_type t)
 {
 	if ((unsigned int)t > SK_STAT_TYPE_STRUCT)

@@ -82,20 +82,6 @@ static bool unit_is(const struct sk_stat_field *f, const char *unit)
 	return f->unit && !strcmp(f->unit, unit);
 }
 
-static void fmt_duration(char *buf, double ns, const char *suffix)
-{
-	double a = ns < 0 ? -ns : ns;
-
-	if (a < 1e3)
-		snprintf(buf, CELL, "%.0fns%s", ns, suffix);
-	else if (a < 1e6)
-		snprintf(buf, CELL, "%.1fus%s", ns / 1e3, suffix);
-	else if (a < 1e9)
-		snprintf(buf, CELL, "%.1fms%s", ns / 1e6, suffix);
-	else
-		snprintf(buf, CELL, "%.2fs%s", ns / 1e9, suffix);
-}
-
 static void fmt_bytes(char *buf, double b, const char *suffix)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
@@ -115,11 +101,11 @@ static void fmt_number(char *buf, const struct sk_stat_field *f, double v,
 	const char *suffix = rate ? "/s" : "";
 
 	if (unit_is(f, SK_UNIT_NS))
-		fmt_duration(buf, v, suffix);
+		sk_stat_fmt_duration(buf, CELL, v, suffix);
 	else if (unit_is(f, SK_UNIT_US))
-		fmt_duration(buf, v * 1e3, suffix);
+		sk_stat_fmt_duration(buf, CELL, v * 1e3, suffix);
 	else if (unit_is(f, SK_UNIT_MS))
-		fmt_duration(buf, v * 1e6, suffix);
+		sk_stat_fmt_duration(buf, CELL, v * 1e6, suffix);
 	else if (unit_is(f, SK_UNIT_BYTES))
 		fmt_bytes(buf, v, suffix);
 	else if (unit_is(f, SK_UNIT_PERCENT))

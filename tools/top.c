@@ -302,16 +302,7 @@ static void fmt_number(char *buf, const struct sk_stat_field *f, double v, bool 
 		    unit_is(f, SK_UNIT_MS) ? v * 1e6 : NAN;
 
 	if (!isnan(ns)) {
-		double a = fabs(ns);
-
-		if (a < 1e3)
-			snprintf(buf, CELL, "%.0fns%s", ns, sfx);
-		else if (a < 1e6)
-			snprintf(buf, CELL, "%.1fus%s", ns / 1e3, sfx);
-		else if (a < 1e9)
-			snprintf(buf, CELL, "%.1fms%s", ns / 1e6, sfx);
-		else
-			snprintf(buf, CELL, "%.2fs%s", ns / 1e9, sfx);
+		sk_stat_fmt_duration(buf, CELL, ns, sfx);
 	} else if (unit_is(f, SK_UNIT_BYTES)) {
 		static const char *const u[] = { "B", "K", "M", "G", "T" };
 		int i = 0;

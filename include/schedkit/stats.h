@@ -356,4 +356,11 @@ int sk_stats_for_each_field(const struct sk_stat_struct *st,
 /* Wire spelling of @t ("u64", "i64", "float", "string", "struct"). */
 const char *sk_stat_type_name(enum sk_stat_type t);
 
+/*
+ * Write the duration @ns in the largest unit that keeps it readable
+ * ("850ns", "12.3us", "4.5ms", "1.25s") followed by @suffix (e.g. "/s")
+ * into @buf of @len bytes, so every stats client shows times alike.
+ */
+void sk_stat_fmt_duration(char *buf, size_t len, double ns, const char *suffix);
+
 #endif /* SCHEDKIT_STATS_H */
