@@ -137,7 +137,7 @@ static void usage(const struct layout *l, FILE *out)
 int main(int argc, char **argv)
 {
 	struct layout l;
-	const char *cmd;
+	const char *cmd, *denied = NULL;
 	char path[PATH_MAX];
 
 	find_layout(&l);
@@ -170,13 +170,22 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < 2 && l.libexec[i]; i++) {
 		snprintf(path, sizeof(path), "%s/" PREFIX "%s", l.libexec[i], cmd);
-		if (access(path, X_OK))
+		if (access(path, X_OK)) {
+			/* a checkout in a private directory: say so, not "unknown" */
+			if (errno == EACCES)
+				denied = l.libexec[i];
 			continue;
+		}
 		/* Scripts source their helpers from the directory they live in. */
 		setenv("SCHEDKIT_LIBEXECDIR", l.libexec[i], 1);
 		argv[1] = path;
 		execv(path, argv + 1);
 		fprintf(stderr, "schedkit: cannot run %s: %s\n", path, strerror(errno));
+		return 126;
+	}
+	if (denied) {
+		fprintf(stderr, "schedkit: cannot run '%s': %s is not readable by this user\n",
+			cmd, denied);
 		return 126;
 	}
 	fprintf(stderr, "schedkit: '%s' is not a schedkit command (see schedkit --help)\n", cmd);

@@ -369,7 +369,7 @@ static void need_root(void)
 
 static int direct_switch(const struct options *o)
 {
-	struct sk_config *cfg = load_config(o);
+	struct sk_config *cfg;
 	struct sw_proc cur = { 0 };
 	struct sw_timing t;
 	struct sw_plan plan;
@@ -378,9 +378,10 @@ static int direct_switch(const struct options *o)
 	bool rb;
 	int ret;
 
+	need_root();
+	cfg = load_config(o);
 	if (sw_plan(cfg, o->name, o->args, &plan, err, sizeof(err)))
 		die("%s", err);
-	need_root();
 	if (sw_sys_read(&sys))
 		die("this kernel has no sched_ext (no %s)", sw_sysfs());
 	take_lock();
