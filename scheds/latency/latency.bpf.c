@@ -5,13 +5,12 @@
  * Policy. Every task has a weighted virtual runtime (vruntime): while it
  * runs it advances by real time * 100 / weight, so nice and cgroup weights
  * decide how CPU time is shared. When a task is queued it gets a deadline,
- * its vruntime plus its slice in its own virtual time, and every CPU runs
- * the queued task with the earliest deadline from one shared queue ordered
- * by deadline. What makes it latency-aware is the slice: it runs from
- * --slice-max-us for a batch task down to --slice-min-us for the most
- * latency-critical one, so critical tasks get early deadlines and go first,
- * while their vruntime still charges them for every nanosecond they run, so
- * being critical buys promptness, not a bigger share.
+ * its vruntime plus its slice in its own virtual time, and CPUs run queued
+ * tasks earliest deadline first. What makes it latency-aware is the slice:
+ * it runs from --slice-max-us for a batch task down to --slice-min-us for
+ * the most latency-critical one, so critical tasks get early deadlines and
+ * go first, while their vruntime still charges them for every nanosecond
+ * they run, so being critical buys promptness, not a bigger share.
  *
  * Estimates. Latency criticality (0..1024) is learnt online from what a
  * task does, with moving averages updated whenever it blocks or uses up a
@@ -24,26 +23,45 @@
  *   client) move forward together. Using a full slice without blocking
  *   drops what was inherited.
  *
+ * Queues. Each CPU has its own queue ordered by deadline. A CPU runs,
+ * earliest deadline first, the head of its queue or its current task going
+ * on; it takes the head of a neighbour's queue (SMT sibling, same LLC)
+ * instead when it has nothing else or when that head is earlier by more
+ * than one --slice-max-us, and when about to go idle it takes from any
+ * CPU. Per CPU rather than per LLC because most machines, and every test
+ * VM, have one LLC, where a per-LLC queue is the single shared queue again:
+ * every CPU contends for one lock, and a queued task runs on whichever CPU
+ * asks first, which costs migrations, and a CPU kicked to preempt for a
+ * wakee races the others for it. With a queue per CPU a task runs where it
+ * was queued unless the balance is off by more than the margin, and a
+ * kicked CPU finds the wakee at the head of its own queue.
+ *
  * Placement. A waking task goes to its previous CPU when that is idle,
  * else to a wholly idle core, else to an idle SMT sibling or LLC neighbour
  * of its previous CPU, else to any idle CPU, and is dispatched there
- * directly. With no idle CPU it is queued, and if its deadline beats the
- * one of a task running on its CPU or a neighbour (by more than
- * --slice-min-us), and it is clearly more critical than that task, that CPU
- * is kicked to preempt at once instead of at the end of the running slice.
- * Sync wake-ups (pipes, sockets: the waker is about to sleep) never
- * preempt. Each CPU publishes the deadline and criticality it runs in
- * cpu_ctx, written in ops.running().
+ * directly; a task queued without waking (its slice ran out, it was
+ * preempted) also goes to an idle CPU when there is one, else back on its
+ * own CPU's queue. With no idle CPU a waking task is queued on the CPU,
+ * among its own and its neighbours, running the latest deadline that its
+ * deadline beats by more than --slice-min-us, and that CPU is kicked to
+ * preempt at once instead of at the end of the running slice; failing
+ * that, on the shortest queue among its own CPU's and its neighbours'. A
+ * wakee clearly more critical than the running task preempts it at once,
+ * one of a kind with it only once that task has run --slice-min-us (a
+ * worker does not interrupt another one's short request), one clearly
+ * less critical never. Sync wake-ups (pipes, sockets: the waker is about
+ * to sleep) never preempt. Each CPU publishes the deadline and criticality
+ * it runs in cpu_ctx, written in ops.running().
  *
  * Bounds. Sleepers may not bank credit: at enqueue a vruntime more than one
  * --slice-max-us behind the global virtual clock is pulled up to it. The
- * clock follows the tasks CPUs take from the head of the queue. Tasks that
- * ran ahead (a low-weight task charged a lot for one run) are pulled back
- * to LAT_LEAD_MAX_NS ahead of it. Light tasks get shorter slices so one run
- * does not put them far ahead. As a last resort, a task that has waited
- * more than LAT_STARVE_NS is moved to a CPU at once (checked every
- * LAT_SCAN_INTERVAL_NS), so no mix of weights starves a task into the
- * kernel's 30 s watchdog.
+ * clock follows the tasks CPUs take from the heads of the queues. Tasks
+ * that ran ahead (a low-weight task charged a lot for one run) are pulled
+ * back to LAT_LEAD_MAX_NS ahead of it. Light tasks get shorter slices so
+ * one run does not put them far ahead. As a last resort, a task that has
+ * waited more than LAT_STARVE_NS is moved to a CPU at once (each CPU scans
+ * its queue every LAT_SCAN_INTERVAL_NS), so no mix of weights starves a
+ * task into the kernel's 30 s watchdog.
  *
  * Trade-offs. Short slices mean more context switches for critical tasks
  * (they rarely use them up, so the cost is small), and preemption on
@@ -51,26 +69,30 @@
  * guess from past behaviour: a task that changes character is mis-placed
  * for a few wake-ups. Inheritance through the waker uses whichever task is
  * current when the wake-up happens, which for wake-ups from interrupts is
- * an unrelated task. One shared queue gives a global deadline order but
- * no locality: a queued task runs on whichever CPU asks next, so busy
- * workloads of many short tasks (hackbench) migrate a lot, which is where
- * it loses throughput to EEVDF's per-CPU run queues. It is also one lock:
- * fine for a few dozen CPUs, not for hundreds.
+ * an unrelated task. The queues per CPU keep the deadline order exact on
+ * each CPU but only within one --slice-max-us across CPUs, so hogs on an
+ * overloaded CPU fall behind those elsewhere by up to that much before one
+ * moves, and a CPU with an empty queue looks at the heads of up to
+ * LAT_NEAR_MAX neighbours' queues on each dispatch.
  *
  * Compared with EEVDF (the kernel's fair class since 6.6): both order by
  * virtual deadline = vruntime + slice / weight. EEVDF only runs *eligible*
  * tasks (non-negative lag against the weighted average vruntime) and keeps
  * lag across sleeps; here every queued task is eligible, the clock is the
- * queue's head, and lag is simply capped, which is cheaper in BPF and
- * slightly less fair over short windows. EEVDF's slice is a fixed base
- * slice unless the application sets sched_attr.sched_runtime; here the
- * slice, and so the deadline, is derived automatically from behaviour.
+ * latest head a CPU took, and lag is simply capped, which is cheaper in
+ * BPF and slightly less fair over short windows. EEVDF balances its
+ * per-CPU run queues periodically; here a CPU pulls when it dispatches.
+ * EEVDF's slice is a fixed base slice unless the application sets
+ * sched_attr.sched_runtime; here the slice, and so the deadline, is
+ * derived automatically from behaviour.
  *
- * Shows: a vtime-ordered user DSQ (scx_bpf_dispatch_vtime), custom idle-CPU
- * selection with scx_bpf_pick_idle_cpu() and topology from user space,
- * SCX_KICK_PREEMPT, renewing a slice from ops.dispatch(), iterating a DSQ
- * and moving tasks out of it (scx_bpf_dispatch_from_dsq), per-task storage,
- * per-CPU counters and a histogram for stats, task and scheduler dumps.
+ * Shows: vtime-ordered user DSQs, one per CPU (scx_bpf_dispatch_vtime),
+ * peeking at a DSQ's head with the DSQ iterator and stealing from other
+ * DSQs (scx_bpf_consume), custom idle-CPU selection with
+ * scx_bpf_pick_idle_cpu() and topology from user space, SCX_KICK_PREEMPT,
+ * renewing a slice from ops.dispatch(), moving tasks out of a DSQ
+ * (scx_bpf_dispatch_from_dsq), per-task storage, per-CPU counters and a
+ * histogram for stats, scheduler, CPU and task dumps.
  */
 #include <schedkit/bpf/common.bpf.h>
 #include <schedkit/bpf/counters.bpf.h>
@@ -80,18 +102,9 @@
 
 char _license[] SEC("license") = "GPL";
 
-/* kernel/bpf/cpumask.c; schedkit's common header does not declare it yet */
-bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
-
-/*
- * The one deadline-ordered queue. A user DSQ because vtime ordering is only
- * available on those; with a single queue id 0 is the obvious one.
- */
-#define LAT_DSQ			0
-
 /*
  * The starvation rescue: how long a queued task may wait before it is run
- * regardless of its deadline, how often the queue is scanned for such
+ * regardless of its deadline, how often each CPU scans its queue for such
  * tasks, and how many one scan moves. A second is far above any wait
  * the deadlines produce with sane weights and far below the watchdog.
  */
@@ -115,12 +128,11 @@ const volatile bool preempt = true;
 const volatile __u16 near_cpus[LAT_MAX_CPUS][LAT_NEAR_MAX];
 
 /*
- * The global virtual clock: the vruntime of the last task a CPU took from
- * the queue. Updated without atomics; a lost update only delays it a bit.
+ * The global virtual clock: the latest vruntime of a task a CPU took from
+ * the head of a queue. Updated without atomics; a lost update only delays
+ * it a bit.
  */
 __u64 vtime_now;
-/* When the queue was last scanned for starving tasks. */
-__u64 last_scan_at;
 
 SK_COUNTERS(counters, struct lat_counters);
 SK_COUNTERS(delay_hist, struct lat_hist);
@@ -139,6 +151,7 @@ struct lat_task {
 	u32 inherited;		/* share of the last waker's criticality */
 	bool from_queue;	/* runs next because it reached the head */
 	bool sync_wake;		/* the waker said it is about to sleep */
+	bool yielded;		/* gave up its turn: deadline one slice later */
 };
 
 struct {
@@ -148,12 +161,17 @@ struct {
 	__type(value, struct lat_task);
 } lat_tasks SEC(".maps");
 
-/* What each CPU runs, for wake-up preemption; one cache line each. */
+/*
+ * Per CPU: what it runs, for wake-up preemption, and when it last scanned
+ * its queue for starving tasks. One cache line each.
+ */
 struct lat_cpu {
 	u64 deadline;
+	u64 started_at;		/* when it got the CPU or a new slice */
+	u64 last_scan_at;
 	u32 crit;
 	u32 busy;		/* a task with a known deadline runs here */
-	u32 pad[12];
+	u32 pad[8];
 };
 
 struct {
@@ -162,6 +180,15 @@ struct {
 	__type(key, u32);
 	__type(value, struct lat_cpu);
 } cpu_ctx SEC(".maps");
+
+/*
+ * CPU @cpu's queue is user DSQ @cpu: ids below SCX_DSQ_FLAG_BUILTIN are the
+ * scheduler's to choose, and the CPU id needs no table.
+ */
+static __always_inline u64 cpu_dsq(s32 cpu)
+{
+	return (u64)cpu;
+}
 
 static __always_inline struct lat_task *lookup_task(struct task_struct *p)
 {
@@ -195,21 +222,29 @@ static __always_inline bool cpu_allowed(struct task_struct *p, s32 cpu)
 /*
  * Fresh slice and deadline for @p from its estimates, after applying the
  * lag and lead caps to its vruntime. Called whenever @p is about to be
- * queued or dispatched, so every deadline is relative to the current clock.
+ * queued or to run on, so every deadline is relative to the current clock.
+ * A task that yielded its turn gets a deadline one slice later until it
+ * runs again.
  */
-static void assign_deadline(struct task_struct *p, struct lat_task *t)
+static void refresh_deadline(struct task_struct *p, struct lat_task *t)
 {
-	struct lat_counters *c;
 	u32 weight = p->scx.weight;
-	u64 range = slice_max_ns - slice_min_ns;
+	u64 offset;
 
 	t->vruntime = lat_vtime_clamp(t->vruntime, vtime_now, slice_max_ns,
 				      LAT_LEAD_MAX_NS);
 	t->slice = lat_slice(lat_crit_effective(t->crit, lat_weight), weight,
 			     slice_min_ns, slice_max_ns);
-	t->deadline = t->vruntime + lat_deadline_offset(t->slice, weight);
+	offset = lat_deadline_offset(t->slice, weight);
+	t->deadline = t->vruntime + offset + (t->yielded ? offset : 0);
+}
 
-	c = sk_counters_this_cpu(counters);
+/* Count the slice @t was just given, for the slice statistics. */
+static void count_slice(struct lat_task *t)
+{
+	struct lat_counters *c = sk_counters_this_cpu(counters);
+	u64 range = slice_max_ns - slice_min_ns;
+
 	if (!c)
 		return;
 	c->slices++;
@@ -271,6 +306,7 @@ static void set_cpu_task(s32 cpu, struct lat_task *t)
 		return;
 	lc->deadline = t->deadline;
 	lc->crit = t->crit;
+	lc->started_at = bpf_ktime_get_ns();
 }
 
 /* An idle CPU for @p near @prev_cpu, claimed; or a negative errno. */
@@ -316,7 +352,8 @@ s32 SK_STRUCT_OPS(lat_select_cpu, struct task_struct *p, s32 prev_cpu,
 
 	/* ops.enqueue() is skipped for tasks dispatched here */
 	if (t) {
-		assign_deadline(p, t);
+		refresh_deadline(p, t);
+		count_slice(t);
 		t->from_queue = false;
 		t->sync_wake = false;
 		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, t->slice, 0);
@@ -364,14 +401,14 @@ void SK_STRUCT_OPS(lat_runnable, struct task_struct *p, u64 enq_flags)
 }
 
 /*
- * Kick the CPU, among @p's own and its neighbours, that runs the latest
- * deadline that @p's beats, if @p is also clearly more latency-critical
- * than the task there (lat_should_preempt()).
+ * The CPU, among @p's own and its neighbours, running the latest deadline
+ * that @p's beats and may preempt (lat_deadline_beats(),
+ * lat_crit_allows_preempt()); -1 when there is none.
  */
-static void try_preempt(struct task_struct *p, struct lat_task *t)
+static s32 find_victim(struct task_struct *p, struct lat_task *t)
 {
 	s32 cpu = scx_bpf_task_cpu(p), victim = -1, c;
-	u64 victim_dl = 0;
+	u64 victim_dl = 0, now = bpf_ktime_get_ns();
 	struct lat_cpu *lc;
 	u32 base = cpu, i;
 
@@ -382,83 +419,201 @@ static void try_preempt(struct task_struct *p, struct lat_task *t)
 		lc = lookup_cpu(c);
 		if (!lc || !lc->busy || !cpu_allowed(p, c))
 			continue;
-		if (!lat_should_preempt(t->deadline, lc->deadline,
-					slice_min_ns, t->crit, lc->crit))
+		if (!lat_deadline_beats(t->deadline, lc->deadline,
+					slice_min_ns) ||
+		    !lat_crit_allows_preempt(t->crit, lc->crit,
+					     now - lc->started_at, slice_min_ns))
 			continue;
 		if (victim < 0 || lat_before(victim_dl, lc->deadline)) {
 			victim = c;
 			victim_dl = lc->deadline;
 		}
 	}
-	if (victim < 0)
-		return;
+	return victim;
+}
 
-	/* one kick per CPU: ops.running() re-arms it for the next task */
-	set_cpu_task(victim, NULL);
-	scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
-	sk_counter_add(counters, preemptions, 1);
+/*
+ * Where @p waits when no CPU is idle: the CPU it last ran on (or was woken
+ * to), whose cache it may still have; another CPU it may use if its
+ * affinity changed.
+ */
+static s32 home_cpu(struct task_struct *p)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+
+	if (cpu_allowed(p, cpu))
+		return cpu;
+	cpu = scx_bpf_pick_any_cpu(p->cpus_ptr, 0);
+	return cpu >= 0 ? cpu : scx_bpf_task_cpu(p);
+}
+
+/*
+ * Where a woken task that preempts no one waits: the shortest queue among
+ * its home CPU's and its neighbours', the home CPU on a tie. Several
+ * wakees queued on one busy CPU would otherwise wait for it in turn while
+ * a neighbour works through a shorter queue of its own: every CPU only
+ * steals when its queue is empty, or the deadline gap is large.
+ */
+static s32 shortest_queue(struct task_struct *p)
+{
+	s32 home = home_cpu(p), best = home, c;
+	s32 best_nr = scx_bpf_dsq_nr_queued(cpu_dsq(home)), nr;
+	u32 i;
+
+	for (i = 0; i < LAT_NEAR_MAX && best_nr > 0; i++) {
+		c = near_cpu(home, i);
+		if (c < 0)
+			break;
+		if (!cpu_allowed(p, c))
+			continue;
+		nr = scx_bpf_dsq_nr_queued(cpu_dsq(c));
+		if (nr >= 0 && nr < best_nr) {
+			best = c;
+			best_nr = nr;
+		}
+	}
+	return best;
 }
 
 void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct lat_task *t = lookup_task(p);
+	s32 idle, victim = -1, target;
 	bool sync;
-	s32 cpu;
+
+	/*
+	 * Tasks that did not come through select_cpu() (slice expired,
+	 * preempted, pinned) or raced with a CPU going idle: an idle CPU
+	 * gets them, near where they ran.
+	 */
+	idle = pick_idle(p, scx_bpf_task_cpu(p));
 
 	if (!t) {
-		scx_bpf_dispatch_vtime(p, LAT_DSQ, slice_max_ns, vtime_now,
-				       enq_flags);
+		target = idle >= 0 ? idle : home_cpu(p);
+		scx_bpf_dispatch_vtime(p, cpu_dsq(target), slice_max_ns,
+				       vtime_now, enq_flags);
+		if (idle >= 0)
+			scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
 		return;
 	}
 
 	/* requeued after its slice or a preemption: waiting starts now */
 	if (!t->ready_at)
 		t->ready_at = bpf_ktime_get_ns();
-	assign_deadline(p, t);
+	refresh_deadline(p, t);
+	count_slice(t);
 	t->from_queue = true;
 	/* select_cpu() noted it for this wake-up only; pinned tasks skip it */
 	sync = t->sync_wake;
 	t->sync_wake = false;
-	scx_bpf_dispatch_vtime(p, LAT_DSQ, t->slice, t->deadline, enq_flags);
-	sk_counter_add(counters, queued, 1);
 
-	/*
-	 * Tasks that did not come through select_cpu() (slice expired,
-	 * pinned) or raced with a CPU going idle: wake an idle CPU.
-	 */
-	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
-	if (cpu >= 0) {
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
-		return;
-	}
 	/*
 	 * A sync wake-up (pipes, sockets) says the waker is about to sleep
 	 * and free its CPU. Preempting another CPU instead would turn a
 	 * producer/consumer pair into a context switch per message.
 	 */
-	if (preempt && (enq_flags & SCX_ENQ_WAKEUP) && !sync)
-		try_preempt(p, t);
+	if (idle < 0 && preempt && (enq_flags & SCX_ENQ_WAKEUP) && !sync)
+		victim = find_victim(p, t);
+
+	if (idle >= 0)
+		target = idle;
+	else if (victim >= 0)
+		target = victim;
+	else if (enq_flags & SCX_ENQ_WAKEUP)
+		target = shortest_queue(p);
+	else
+		/* slice used up or preempted: back in line where it ran */
+		target = home_cpu(p);
+	scx_bpf_dispatch_vtime(p, cpu_dsq(target), t->slice, t->deadline,
+			       enq_flags);
+	sk_counter_add(counters, queued, 1);
+
+	if (idle >= 0) {
+		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
+	} else if (victim >= 0) {
+		/* one kick per CPU: ops.running() re-arms it for the next task */
+		set_cpu_task(victim, NULL);
+		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
+		sk_counter_add(counters, preemptions, 1);
+	}
+}
+
+/* The deadline of the task at the head of @cpu's queue, if it has one. */
+static bool queue_head(s32 cpu, u64 *deadline)
+{
+	struct task_struct *p;
+	bool found = false;
+
+	if (scx_bpf_dsq_nr_queued(cpu_dsq(cpu)) <= 0)
+		return false;
+	bpf_for_each(scx_dsq, p, cpu_dsq(cpu), 0) {
+		*deadline = p->scx.dsq_vtime;
+		found = true;
+		break;
+	}
+	return found;
 }
 
 /*
- * Move tasks that waited longer than LAT_STARVE_NS to a CPU: to @cpu,
- * which is dispatching, when they may run there, else to their own CPU,
- * preempting it. The scan walks from the latest deadline back, where
- * starving tasks sit. Returns true if @cpu got a task.
+ * The neighbour of @cpu (SMT sibling or LLC) whose queue has the earliest
+ * head, and that deadline; -1 when their queues are all empty.
+ */
+static s32 earliest_neighbour(s32 cpu, u64 *deadline)
+{
+	s32 best = -1, c;
+	u64 best_dl = 0, dl = 0;
+	u32 i;
+
+	bpf_for(i, 0, LAT_NEAR_MAX) {
+		c = near_cpu(cpu, i);
+		if (c < 0)
+			break;
+		if (!queue_head(c, &dl))
+			continue;
+		if (best < 0 || lat_before(dl, best_dl)) {
+			best = c;
+			best_dl = dl;
+		}
+	}
+	*deadline = best_dl;
+	return best;
+}
+
+/*
+ * About to go idle: take anything queued on another CPU that may run
+ * here, from any LLC. Unbounded by the LLC so that no queue is left
+ * behind while a CPU idles, and cheap on empty queues (the kernel checks
+ * them without a lock).
+ */
+static bool steal_any(s32 cpu)
+{
+	u32 nr = lat_min(scx_bpf_nr_cpu_ids(), LAT_MAX_CPUS), i;
+
+	bpf_for(i, 0, nr) {
+		if (i != (u32)cpu && scx_bpf_consume(cpu_dsq(i)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Move tasks that waited in @cpu's queue longer than LAT_STARVE_NS to a
+ * CPU: to @cpu, which is dispatching, when they may run there, else to
+ * their own CPU, preempting it. The scan walks from the latest deadline
+ * back, where starving tasks sit. Returns true if @cpu got a task.
  */
 static bool rescue_starved(s32 cpu, u64 now)
 {
+	struct lat_cpu *lc = lookup_cpu(cpu);
 	struct task_struct *p;
-	u64 last = last_scan_at;
 	u32 moved = 0;
 	bool here = false;
 
-	if (now - last < LAT_SCAN_INTERVAL_NS)
+	if (!lc || now - lc->last_scan_at < LAT_SCAN_INTERVAL_NS)
 		return false;
-	if (__sync_val_compare_and_swap(&last_scan_at, last, now) != last)
-		return false;
+	lc->last_scan_at = now;
 
-	bpf_for_each(scx_dsq, p, LAT_DSQ, SCX_DSQ_ITER_REV) {
+	bpf_for_each(scx_dsq, p, cpu_dsq(cpu), SCX_DSQ_ITER_REV) {
 		struct lat_task *t;
 		s32 target;
 
@@ -490,40 +645,76 @@ static bool rescue_starved(s32 cpu, u64 now)
 }
 
 /*
- * Nothing queued that this CPU may run, yet its task wants more: renew
- * the slice here, as if it stopped and started again, so that it is
- * charged and gets a slice of its own length rather than the kernel's
- * 20 ms default.
+ * @prev used up its slice and nothing earlier is queued: renew the slice
+ * here, as if it stopped and started again, so that it gets a slice of
+ * its own length rather than the kernel's 20 ms default. dispatch() has
+ * charged it and given it its next deadline.
  */
-static void refill(struct task_struct *p, u64 now)
+static void refill(struct task_struct *p, struct lat_task *t)
 {
-	struct lat_task *t = lookup_task(p);
-
 	if (!t) {
 		p->scx.slice = slice_max_ns;
 		return;
 	}
-	charge(p, t);
-	if (t->burst >= t->slice)
-		end_burst(t, now, false);
-	assign_deadline(p, t);
+	count_slice(t);
+	t->yielded = false;
 	p->scx.slice = t->slice;
 	set_cpu_task(bpf_get_smp_processor_id(), t);
 	sk_counter_add(counters, refills, 1);
 }
 
+/*
+ * What @cpu runs next, earliest deadline first among: the head of its own
+ * queue, @prev going on (if its slice ran out while it still wants the
+ * CPU), and the earliest head among its neighbours' queues, which it takes
+ * only when it has nothing else or that head is earlier by more than a
+ * batch slice (lat_should_steal()). Going idle, it takes from anywhere.
+ */
 void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 {
-	u64 now = bpf_ktime_get_ns();
+	u64 now = bpf_ktime_get_ns(), q_dl = 0, prev_dl = 0, dl = 0;
+	struct lat_task *pt = NULL;
+	bool have_q, prev_on, own_q;
+	s32 other;
 
 	if (rescue_starved(cpu, now))
 		return;
-	if (scx_bpf_consume(LAT_DSQ)) {
+
+	prev_on = prev && (prev->scx.flags & SCX_TASK_QUEUED);
+	if (prev_on) {
+		pt = lookup_task(prev);
+		if (pt) {
+			charge(prev, pt);
+			if (pt->burst >= pt->slice)
+				end_burst(pt, now, false);
+			refresh_deadline(prev, pt);
+			prev_dl = pt->deadline;
+		} else {
+			prev_dl = vtime_now + slice_max_ns;
+		}
+	}
+	have_q = queue_head(cpu, &q_dl);
+	/* ties go to the queue: @prev has had its turn */
+	own_q = have_q && (!prev_on || !lat_before(prev_dl, q_dl));
+
+	other = earliest_neighbour(cpu, &dl);
+	if (other >= 0 &&
+	    lat_should_steal(dl, own_q ? q_dl : prev_dl, have_q || prev_on,
+			     slice_max_ns) &&
+	    scx_bpf_consume(cpu_dsq(other))) {
+		sk_counter_add(counters, stolen, 1);
+		return;
+	}
+	if (own_q && scx_bpf_consume(cpu_dsq(cpu))) {
 		sk_counter_add(counters, consumed, 1);
 		return;
 	}
-	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
-		refill(prev, now);
+	if (prev_on) {
+		refill(prev, pt);
+		return;
+	}
+	if (steal_any(cpu))
+		sk_counter_add(counters, stolen, 1);
 }
 
 void SK_STRUCT_OPS(lat_running, struct task_struct *p)
@@ -559,6 +750,7 @@ void SK_STRUCT_OPS(lat_running, struct task_struct *p)
 	if (t->from_queue && lat_before(vtime_now, t->vruntime))
 		vtime_now = t->vruntime;
 	t->from_queue = false;
+	t->yielded = false;
 	set_cpu_task(bpf_get_smp_processor_id(), t);
 }
 
@@ -578,16 +770,20 @@ void SK_STRUCT_OPS(lat_stopping, struct task_struct *p, bool runnable)
 }
 
 /*
- * sched_yield(): give up the place in line, not just the CPU. Without the
- * vruntime push the yielder would often still hold the earliest deadline
- * and be picked again at once.
+ * sched_yield(): give up the place in line, not just the CPU: without a
+ * later deadline the yielder would often still hold the earliest one and
+ * be picked again at once. Only this turn's deadline moves, as in EEVDF,
+ * not the vruntime: a task calling sched_yield() in a loop would
+ * otherwise be charged a slice per call it did not run, reach the lead
+ * cap, and wait behind everyone for as long as the clock takes to catch
+ * up (the starvation rescue, under load).
  */
 bool SK_STRUCT_OPS(lat_yield, struct task_struct *from, struct task_struct *to)
 {
 	struct lat_task *t = lookup_task(from);
 
 	if (t)
-		t->vruntime += lat_deadline_offset(t->slice, from->scx.weight);
+		t->yielded = true;
 	from->scx.slice = 0;
 	sk_counter_add(counters, yields, 1);
 	return false;
@@ -616,9 +812,19 @@ s32 SK_STRUCT_OPS_SLEEPABLE(lat_init_task, struct task_struct *p,
 
 void SK_STRUCT_OPS(lat_dump, struct scx_dump_ctx *dctx)
 {
-	sk_dump("latency: %d queued, vtime_now %llu, slice %llu..%llu ns",
-		scx_bpf_dsq_nr_queued(LAT_DSQ), vtime_now, slice_min_ns,
-		slice_max_ns);
+	sk_dump("latency: vtime_now %llu, slice %llu..%llu ns", vtime_now,
+		slice_min_ns, slice_max_ns);
+}
+
+void SK_STRUCT_OPS(lat_dump_cpu, struct scx_dump_ctx *dctx, s32 cpu, bool idle)
+{
+	struct lat_cpu *lc = lookup_cpu(cpu);
+
+	if (!lc)
+		return;
+	sk_dump("latency: %d queued, running deadline %llu crit %u%s",
+		scx_bpf_dsq_nr_queued(cpu_dsq(cpu)), lc->deadline, lc->crit,
+		lc->busy ? "" : " (not preemptable)");
 }
 
 void SK_STRUCT_OPS(lat_dump_task, struct scx_dump_ctx *dctx,
@@ -632,9 +838,20 @@ void SK_STRUCT_OPS(lat_dump_task, struct scx_dump_ctx *dctx,
 		t->crit, t->inherited, t->vruntime, t->deadline, t->slice);
 }
 
+/* One deadline-ordered queue per possible CPU. */
 s32 SK_STRUCT_OPS_SLEEPABLE(lat_init)
 {
-	return scx_bpf_create_dsq(LAT_DSQ, -1);
+	u32 nr = scx_bpf_nr_cpu_ids(), i;
+	s32 ret;
+
+	bpf_for(i, 0, nr) {
+		ret = scx_bpf_create_dsq(cpu_dsq(i), -1);
+		if (ret) {
+			sk_error("cannot create the queue of CPU %u: %d", i, ret);
+			return ret;
+		}
+	}
+	return 0;
 }
 
 SK_EXIT_OPS(lat_exit);
@@ -650,6 +867,7 @@ struct sched_ext_ops latency_ops = {
 	.yield		= (void *)lat_yield,
 	.init_task	= (void *)lat_init_task,
 	.dump		= (void *)lat_dump,
+	.dump_cpu	= (void *)lat_dump_cpu,
 	.dump_task	= (void *)lat_dump_task,
 	.init		= (void *)lat_init,
 	.exit		= (void *)lat_exit,

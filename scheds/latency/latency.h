@@ -29,10 +29,11 @@ struct lat_counters {
 	__u64 sync_wakeups;	/* woken by a task about to sleep */
 	__u64 inherited;	/* wake-ups by a waker with criticality */
 	__u64 direct_dispatches; /* wakees put straight on an idle CPU */
-	__u64 queued;		/* tasks put on the deadline-ordered queue */
-	__u64 consumed;		/* tasks a CPU took from that queue */
+	__u64 queued;		/* tasks put on a CPU's deadline-ordered queue */
+	__u64 consumed;		/* tasks a CPU took from its own queue */
+	__u64 stolen;		/* tasks a CPU took from another CPU's queue */
 	__u64 preemptions;	/* CPUs kicked to run an earlier deadline */
-	__u64 refills;		/* slices renewed: nothing else to run */
+	__u64 refills;		/* slices renewed: nothing earlier to run */
 	__u64 yields;		/* sched_yield() calls */
 	__u64 rescued;		/* waited over LAT_STARVE_NS, run at once */
 	__u64 slices;		/* slices assigned */

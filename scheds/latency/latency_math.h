@@ -69,7 +69,10 @@
 /* Longest wake interval worth remembering; also a new task's estimate. */
 #define LAT_INTV_MAX_NS		(1ULL << 32)
 
-/* How much more critical than the running task a wakee must be to preempt. */
+/*
+ * A wakee this much more critical than the running task preempts it at
+ * once, this much less critical never (see lat_crit_allows_preempt()).
+ */
 #define LAT_PREEMPT_CRIT_GAP	256U
 
 /* A wakee inherits this share of its waker's criticality. */
@@ -304,22 +307,58 @@ static inline __u64 lat_deadline_offset(__u64 slice, __u32 weight)
 }
 
 /*
- * Whether a woken task (@deadline, criticality @crit) should preempt a
- * CPU running a task with @cur_deadline and @cur_crit. Its deadline must
- * be earlier by more than @margin, so that near-equal tasks do not bounce
- * a CPU between them, and it must be more critical by LAT_PREEMPT_CRIT_GAP:
- * among tasks of one kind (the stages of a pipeline, hackbench's senders
- * and receivers) a preemption buys no latency that matters and costs a
- * context switch per message, while a critical task waking beside CPU
- * hogs is exactly the case it is for. Raw criticality, not scaled by
- * --lat-weight, so that plain weighted-fair deadlines still preempt hogs.
+ * Whether a woken task's @deadline beats the @cur_deadline of a running
+ * task by more than @margin, so that near-equal tasks do not bounce a CPU
+ * between them for a gain smaller than the switch. Wrap-safe.
  */
-static inline bool lat_should_preempt(__u64 deadline, __u64 cur_deadline,
-				      __u64 margin, __u32 crit, __u32 cur_crit)
+static inline bool lat_deadline_beats(__u64 deadline, __u64 cur_deadline,
+				      __u64 margin)
 {
-	return lat_before(deadline + margin, cur_deadline) &&
-	       lat_min(crit, LAT_CRIT_MAX) >=
-	       lat_min(cur_crit, LAT_CRIT_MAX) + LAT_PREEMPT_CRIT_GAP;
+	return lat_before(deadline + margin, cur_deadline);
+}
+
+/*
+ * Whether a woken task of criticality @crit whose deadline beats the
+ * running task's (lat_deadline_beats()) may preempt it, given that task's
+ * @cur_crit and how long it has run since it got the CPU (@cur_ran).
+ * - Clearly more critical (by LAT_PREEMPT_CRIT_GAP): at once. This is a
+ *   latency-critical task waking beside CPU hogs, what preemption is for.
+ * - Of a kind with it: once it has run @min_run, like EEVDF's run to
+ *   parity. A worker woken while another worker serves a short request
+ *   waits for it rather than interrupt it: that buys no latency, only a
+ *   context switch, while a hog's long run is cut short whatever the
+ *   wakee's criticality (which, estimated from run times, is inflated by
+ *   host stalls in a VM). The early deadline did the rest.
+ * - Clearly less critical: never. Its early deadline can only come from
+ *   sleeper credit, which is worth the head of the queue, not the CPU of a
+ *   latency-critical task in the middle of its short run.
+ * Raw criticality, not scaled by --lat-weight, so that plain weighted-fair
+ * deadlines still preempt hogs.
+ */
+static inline bool lat_crit_allows_preempt(__u32 crit, __u32 cur_crit,
+					   __u64 cur_ran, __u64 min_run)
+{
+	crit = lat_min(crit, LAT_CRIT_MAX);
+	cur_crit = lat_min(cur_crit, LAT_CRIT_MAX);
+	if (crit >= cur_crit + LAT_PREEMPT_CRIT_GAP)
+		return true;
+	if (crit + LAT_PREEMPT_CRIT_GAP <= cur_crit)
+		return false;
+	return cur_ran >= min_run;
+}
+
+/*
+ * Whether a CPU whose own next task has deadline @own_dl (@have_own false:
+ * it has nothing of its own to run) should rather take the head of another
+ * CPU's queue, with deadline @other_dl. With nothing of its own it always
+ * should: work conservation. Otherwise only when the other head is earlier
+ * by more than @margin: tasks stay on the CPU whose cache and queue they
+ * are on, and the deadline order across CPUs is kept within @margin.
+ */
+static inline bool lat_should_steal(__u64 other_dl, __u64 own_dl,
+				    bool have_own, __u64 margin)
+{
+	return !have_own || lat_before(other_dl + margin, own_dl);
 }
 
 /* Histogram bucket of a runnable-to-running delay of @ns. */

@@ -62,13 +62,15 @@ static const struct sk_opt opts[] = {
 	SK_STAT_COUNTER("direct_dispatches", SK_UNIT_COUNT,		\
 			"woken tasks sent straight to an idle CPU"),	\
 	SK_STAT_COUNTER("queued", SK_UNIT_COUNT,			\
-			"tasks put on the deadline-ordered queue"),	\
+			"tasks put on a CPU's deadline-ordered queue"),	\
 	SK_STAT_COUNTER("consumed", SK_UNIT_COUNT,			\
-			"tasks CPUs took from the queue"),		\
+			"tasks CPUs took from their own queue"),	\
+	SK_STAT_COUNTER("stolen", SK_UNIT_COUNT,			\
+			"tasks CPUs took from another CPU's queue"),	\
 	SK_STAT_COUNTER("preemptions", SK_UNIT_COUNT,			\
 			"CPUs kicked to run an earlier deadline at once"), \
 	SK_STAT_COUNTER("refills", SK_UNIT_COUNT,			\
-			"slices renewed because nothing else could run"), \
+			"slices renewed because nothing earlier was queued"), \
 	SK_STAT_COUNTER("yields", SK_UNIT_COUNT, "sched_yield() calls"), \
 	SK_STAT_COUNTER("rescued", SK_UNIT_COUNT,			\
 			"tasks run out of order after waiting over 1 s"), \
@@ -290,46 +292,33 @@ static int configure(struct sk_sched *sk, void *skel)
 	return 0;
 }
 
+/*
+ * The library checks each option's range; the pair is checked here, right
+ * after parsing, so that it is reported like any other usage error: at
+ * once, in one line, with status 2, on any machine.
+ */
+static int check_opts(char *err, size_t err_len)
+{
+	if (slice_min_us <= slice_max_us)
+		return 0;
+	snprintf(err, err_len,
+		 "--slice-min-us (%llu) must not exceed --slice-max-us (%llu): lower the one or raise the other",
+		 (unsigned long long)slice_min_us,
+		 (unsigned long long)slice_max_us);
+	return -EINVAL;
+}
+
 static const struct sk_sched_desc desc = {
 	.name = "latency",
 	.description = "Latency-aware virtual deadlines: weighted-fair vruntime, slices that shrink for latency-critical tasks, wake-up preemption.",
 	.skel = SK_SKEL(latency_bpf),
 	.opts = opts,
+	.check_opts = check_opts,
 	.configure = configure,
 	.stats = &stats,
 };
 
-/*
- * The library checks each option's range but has no hook for checks that
- * involve two options, and its configure() hook runs only after the root
- * and sched_ext checks. Parse a copy of the command line first so that an
- * inconsistent pair is reported like any other usage error: at once, in
- * one line, with status 2, on any machine.
- */
-static int check_slices(int argc, char **argv)
-{
-	char **copy, err[256];
-	struct sk_cli cli;
-	int ret = 0;
-
-	copy = calloc(argc + 1, sizeof(*copy));
-	if (!copy)
-		return 0;	/* sk_sched_main() reports memory trouble */
-	memcpy(copy, argv, argc * sizeof(*copy));
-	if (!sk_opts_parse(opts, argc, copy, &cli, err, sizeof(err)) &&
-	    !cli.help && !cli.version && slice_min_us > slice_max_us) {
-		fprintf(stderr, "scx_latency: --slice-min-us (%llu) must not exceed --slice-max-us (%llu): lower the one or raise the other\n",
-			(unsigned long long)slice_min_us,
-			(unsigned long long)slice_max_us);
-		ret = 2;
-	}
-	free(copy);
-	return ret;
-}
-
 int main(int argc, char **argv)
 {
-	int ret = check_slices(argc, argv);
-
-	return ret ?: sk_sched_main(&desc, argc, argv);
+	return sk_sched_main(&desc, argc, argv);
 }

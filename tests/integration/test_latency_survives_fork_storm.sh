@@ -17,8 +17,16 @@ assert_eq latency "$(sk_ops)" "root/ops names our scheduler"
 progress_start "$SK_TMP/progress"
 before=$(stat_of wakeups) || fail "stats request failed"
 
-stress-ng --fork $(($(nproc) * 4)) --timeout 20s --metrics-brief 2>&1 | tail -n 3
-[ "${PIPESTATUS[0]}" = 0 ] || fail "stress-ng --fork failed under scx_latency"
+# into a file, not a pipe: a forked child holding the pipe would hang tail
+timeout -k 5 120 stress-ng --fork $(($(nproc) * 4)) --timeout 20s \
+	--metrics-brief >"$SK_TMP/stress.log" 2>&1
+rc=$?
+tail -n 3 "$SK_TMP/stress.log"
+if [ "$rc" != 0 ]; then
+	echo "sched_ext: $(sk_state) ($(sk_ops)); tasks not sleeping:"
+	ps -eo pid,stat,wchan:24,comm | awk 'NR == 1 || $2 !~ /^S/'
+	fail "stress-ng --fork exited $rc under scx_latency (124: hung)"
+fi
 
 assert_eq enabled "$(sk_state)" "state after the fork storm"
 assert_eq latency "$(sk_ops)" "ops after the fork storm"

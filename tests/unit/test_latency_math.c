@@ -242,38 +242,98 @@ static void test_critical_task_gets_an_earlier_deadline(void **state)
 
 	assert_int_equal(crit_dl, v + slice_min);
 	assert_int_equal(batch_dl, v + slice_max);
-	assert_true(lat_should_preempt(crit_dl, batch_dl, slice_min,
-				       LAT_CRIT_MAX, 0));
-	assert_false(lat_should_preempt(batch_dl, crit_dl, slice_min,
-					0, LAT_CRIT_MAX));
+	assert_true(lat_deadline_beats(crit_dl, batch_dl, slice_min));
+	assert_false(lat_deadline_beats(batch_dl, crit_dl, slice_min));
 }
 
 static void test_preemption_needs_more_than_the_margin(void **state)
 {
 	__u64 cur = 100 * MS;
 
-	assert_false(lat_should_preempt(cur - 100 * US, cur, 250 * US, 900, 0));
-	assert_false(lat_should_preempt(cur - 250 * US, cur, 250 * US, 900, 0));
-	assert_true(lat_should_preempt(cur - 251 * US, cur, 250 * US, 900, 0));
+	assert_false(lat_deadline_beats(cur - 100 * US, cur, 250 * US));
+	assert_false(lat_deadline_beats(cur - 250 * US, cur, 250 * US));
+	assert_true(lat_deadline_beats(cur - 251 * US, cur, 250 * US));
 	/* across a wrap of the virtual clock */
-	assert_true(lat_should_preempt(UINT64_MAX - MS, 5 * MS, 250 * US, 900, 0));
+	assert_true(lat_deadline_beats(UINT64_MAX - MS, 5 * MS, 250 * US));
+	assert_false(lat_deadline_beats(5 * MS, UINT64_MAX - MS, 250 * US));
 }
 
-static void test_preemption_needs_a_clearly_more_critical_wakee(void **state)
+static void test_critical_wakee_preempts_a_hog_at_once(void **state)
 {
-	__u64 cur = 100 * MS, early = cur - 10 * MS;
+	/* a hog that has only just got the CPU */
+	assert_true(lat_crit_allows_preempt(900, 48, 0, slice_min));
+	assert_true(lat_crit_allows_preempt(48 + LAT_PREEMPT_CRIT_GAP, 48, 0,
+					    slice_min));
+}
 
-	/* much earlier deadline, but of the same kind: no context switch */
-	assert_false(lat_should_preempt(early, cur, 250 * US, 700, 600));
-	assert_false(lat_should_preempt(early, cur, 250 * US, 700,
-					700 - LAT_PREEMPT_CRIT_GAP + 1));
-	assert_true(lat_should_preempt(early, cur, 250 * US, 700,
-				       700 - LAT_PREEMPT_CRIT_GAP));
-	/* a hog never preempts a critical task, whatever its deadline */
-	assert_false(lat_should_preempt(early, cur, 250 * US, 0, LAT_CRIT_MAX));
-	/* out-of-range criticality cannot wrap into a preemption */
-	assert_false(lat_should_preempt(early, cur, 250 * US, UINT32_MAX,
-					LAT_CRIT_MAX));
+/*
+ * Tasks of a kind (hackbench's or a server's workers): a wakee waits for
+ * the running one's first --slice-min-us, then its deadline decides.
+ */
+static void test_wakee_of_a_kind_waits_for_the_running_task_to_run_a_bit(void **state)
+{
+	assert_false(lat_crit_allows_preempt(800, 800, 0, slice_min));
+	assert_false(lat_crit_allows_preempt(800, 800, slice_min - 1, slice_min));
+	assert_true(lat_crit_allows_preempt(800, 800, slice_min, slice_min));
+	assert_false(lat_crit_allows_preempt(800, 800 - LAT_PREEMPT_CRIT_GAP + 1,
+					     100 * US, slice_min));
+	/* a hog whose criticality the estimate got wrong is still cut short */
+	assert_true(lat_crit_allows_preempt(200, 48, 5 * MS, slice_min));
+}
+
+static void test_clearly_less_critical_wakee_never_preempts(void **state)
+{
+	assert_true(lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP - 1,
+					    SEC, slice_min));
+	assert_false(lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP,
+					     SEC, slice_min));
+	/* a hog never preempts a critical task, however long it has run */
+	assert_false(lat_crit_allows_preempt(0, LAT_CRIT_MAX, 10 * SEC,
+					     slice_min));
+	/* out-of-range criticality is clamped, not wrapped */
+	assert_true(lat_crit_allows_preempt(UINT32_MAX, 0, 0, slice_min));
+	assert_false(lat_crit_allows_preempt(0, UINT32_MAX, SEC, slice_min));
+	assert_false(lat_crit_allows_preempt(UINT32_MAX - 100, LAT_CRIT_MAX, 0,
+					     slice_min));
+}
+
+static void test_idle_cpu_always_steals(void **state)
+{
+	/* nothing of its own: any queued task, however late its deadline */
+	assert_true(lat_should_steal(UINT64_MAX / 2, 0, false, slice_max));
+	assert_true(lat_should_steal(10 * SEC, 0, false, slice_max));
+}
+
+static void test_busy_cpu_steals_only_beyond_the_margin(void **state)
+{
+	__u64 own = 100 * MS;
+
+	/* an earlier head elsewhere, but within one batch slice: stay local */
+	assert_false(lat_should_steal(own - slice_max, own, true, slice_max));
+	assert_false(lat_should_steal(own + MS, own, true, slice_max));
+	assert_true(lat_should_steal(own - slice_max - 1, own, true, slice_max));
+	/* across a wrap of the virtual clock */
+	assert_true(lat_should_steal(UINT64_MAX - 10 * MS, 5 * MS, true,
+				     slice_max));
+}
+
+/*
+ * A CPU whose hog used up its slice, with a critical task that just woke
+ * (lag-capped vruntime, shortest slice) queued on another CPU: it takes
+ * the wakee rather than run its hog on.
+ */
+static void test_critical_wakee_is_stolen_from_a_busy_cpu(void **state)
+{
+	__u64 v = 10 * SEC;
+	__u64 hog_next = v + lat_deadline_offset(
+		lat_slice(0, W_NICE_0, slice_min, slice_max), W_NICE_0);
+	__u64 wakee = lat_vtime_clamp(0, v, slice_max, LAT_LEAD_MAX_NS) +
+		lat_deadline_offset(lat_slice(LAT_CRIT_MAX, W_NICE_0,
+					      slice_min, slice_max), W_NICE_0);
+
+	assert_true(lat_should_steal(wakee, hog_next, true, slice_max));
+	/* a hog with the same deadline elsewhere is not worth a migration */
+	assert_false(lat_should_steal(hog_next, hog_next, true, slice_max));
 }
 
 static void test_deadline_offset_is_bounded_at_extreme_weights(void **state)
@@ -366,7 +426,12 @@ int main(void)
 		cmocka_unit_test(test_slice_tolerates_min_above_max),
 		cmocka_unit_test(test_critical_task_gets_an_earlier_deadline),
 		cmocka_unit_test(test_preemption_needs_more_than_the_margin),
-		cmocka_unit_test(test_preemption_needs_a_clearly_more_critical_wakee),
+		cmocka_unit_test(test_critical_wakee_preempts_a_hog_at_once),
+		cmocka_unit_test(test_wakee_of_a_kind_waits_for_the_running_task_to_run_a_bit),
+		cmocka_unit_test(test_clearly_less_critical_wakee_never_preempts),
+		cmocka_unit_test(test_idle_cpu_always_steals),
+		cmocka_unit_test(test_busy_cpu_steals_only_beyond_the_margin),
+		cmocka_unit_test(test_critical_wakee_is_stolen_from_a_busy_cpu),
 		cmocka_unit_test(test_deadline_offset_is_bounded_at_extreme_weights),
 		cmocka_unit_test(test_worst_wait_behind_nice_m20_hogs_stays_under_watchdog),
 		cmocka_unit_test(test_hist_buckets_are_log2_and_bounded),
