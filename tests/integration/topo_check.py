@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""Checks for the test_topo_*.sh tests, one interpreter per step because
+starting one costs about a second in a 16-vCPU TCG guest.
+
+  topo_check.py layout llc|node
+      the machine as sysfs shows it: one "cpulist node" line per LLC (or
+      per node), online CPUs only, sorted
+  topo_check.py stats llc|node SOCKET
+      scx_topo's stats against sysfs and against themselves: one domain per
+      LLC (node) with exactly its CPUs and node, every per-domain counter
+      summing to its total; prints a summary of the totals
+  topo_check.py pairs LABEL [--seconds S] [--pairs N] [--max-cross-per-1k X]
+      N pipe ping-pong pairs; after a 1 s warm-up, S seconds of the
+      kernel's sched:sched_migrate_task tracepoint. Prints "LABEL cross=
+      same= trips= nr_migrations= ends=": the pairs' traced migrations
+      across and within LLCs, their round trips, the kernel's per-task
+      se.nr_migrations, and the CPU/LLC each task ended on. With
+      --max-cross-per-1k, fails above that many cross-LLC migrations per
+      1000 round trips or when a pair ends split across LLCs.
+
+Exits 1 with a one-line reason when a check fails.
+"""
+import json
+import os
+import re
+import socket
+import sys
+import time
+
+SYS = "/sys/devices/system"
+TR = "/sys/kernel/tracing"
+
+
+def die(msg):
+    print("FAILED: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def cpus_of(text):
+    cpus = set()
+    for part in text.strip().split(","):
+        if part:
+            lo, _, hi = part.partition("-")
+            cpus.update(range(int(lo), int(hi or lo) + 1))
+    return cpus
+
+
+def cpulist(cpus):
+    """The kernel's compact form: 0-3,8,10-11."""
+    out, run = [], []
+    for c in sorted(cpus):
+        if run and c == run[-1] + 1:
+            run.append(c)
+            continue
+        if run:
+            out.append(str(run[0]) if len(run) == 1 else "%d-%d" % (run[0], run[-1]))
+        run = [c]
+    if run:
+        out.append(str(run[0]) if len(run) == 1 else "%d-%d" % (run[0], run[-1]))
+    return ",".join(out)
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def online_cpus():
+    return cpus_of(read(SYS + "/cpu/online"))
+
+
+def node_of():
+    node = {}
+    for d in os.listdir(SYS + "/node"):
+        if re.fullmatch(r"node\d+", d):
+            for c in cpus_of(read("%s/node/%s/cpulist" % (SYS, d))):
+                node[c] = int(d[4:])
+    return node
+
+
+def llc_of():
+    """cpu -> the lowest CPU of its L3, online CPUs only."""
+    llc = {}
+    for c in online_cpus():
+        shared = cpus_of(read("%s/cpu/cpu%d/cache/index3/shared_cpu_list" % (SYS, c)))
+        llc[c] = min(shared & online_cpus() or shared)
+    return llc
+
+
+def layout(kind):
+    """Sorted (cpulist, node) of each LLC or node, online CPUs only."""
+    online, node, llc = online_cpus(), node_of(), llc_of()
+    groups = {}
+    for c in online:
+        key = llc[c] if kind == "llc" else node[c]
+        groups.setdefault(key, set()).add(c)
+    return sorted((cpulist(g), node[min(g)]) for g in groups.values())
+
+
+def query(sock, req):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(sock)
+    s.sendall(json.dumps({"req": req, "args": {}}).encode() + b"\n")
+    buf = b""
+    while not buf.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    resp = json.loads(buf)
+    if resp["errno"]:
+        die("stats request %s: errno %d" % (req, resp["errno"]))
+    return resp["args"]["resp"]
+
+
+def check_stats(kind, sock):
+    s, meta = query(sock, "stats"), query(sock, "stats_meta")
+    want = layout(kind)
+    doms = s["doms"]
+    # dense node ids follow the kernel's order, as do sysfs node numbers
+    got = sorted((d["cpus"], d["node"]) for d in doms.values())
+    print("domains:", got)
+    if meta["TopoDom"]["user"]["_om_label"] != "dom":
+        die("TopoDom has no _om_label 'dom'")
+    if s["domain"] != kind:
+        die("stats say domain %s, not %s" % (s["domain"], kind))
+    if got != want or s["nr_doms"] != len(want):
+        die("domains %s (nr_doms %d), sysfs says %s" % (got, s["nr_doms"], want))
+    if sum(d["nr_cpus"] for d in doms.values()) != len(online_cpus()):
+        die("domains hold %d CPUs, %d are online" %
+            (sum(d["nr_cpus"] for d in doms.values()), len(online_cpus())))
+    for f in meta["TopoCpu"]["fields"]:
+        total = sum(d[f] for d in doms.values())
+        if total != s[f]:
+            die("%s: the domains sum to %d, the total is %d" % (f, total, s[f]))
+    for f, key in (("steals_out", "steals_out"), ("moved_out", "moved"),
+                   ("moved_in", "moved")):
+        if sum(d[f] for d in doms.values()) != s[key]:
+            die("%s of the domains does not sum to %s" % (f, key))
+    # both sides of a steal are counted in one code path but read at two
+    # moments, a few apart at most
+    if abs(s["steals_in"] - s["steals_out"]) > max(5, s["steals_in"] // 50):
+        die("steals_in %d, steals_out %d" % (s["steals_in"], s["steals_out"]))
+    if s["numa_steals"] > s["steals_in"]:
+        die("more NUMA steals than steals")
+    if not (s["runs"] > 0 and s["busy_ns"] > 0 and s["enqueued"] > 0):
+        die("nothing ran: runs %d busy_ns %d enqueued %d" %
+            (s["runs"], s["busy_ns"], s["enqueued"]))
+    if len(set(n for _, n in want)) == 1:
+        for f in ("mig_cross_node", "numa_steals", "wake_any"):
+            if s[f]:
+                die("%s is %d on a single node" % (f, s[f]))
+    if len(layout("llc")) == 1:
+        for f in ("mig_cross_llc", "wake_waker_llc"):
+            if s[f]:
+                die("%s is %d with a single LLC" % (f, s[f]))
+    if len(want) == 1:
+        for f in ("steals_in", "remote_dispatches", "moved"):
+            if s[f]:
+                die("%s is %d with a single domain" % (f, s[f]))
+    print({k: s[k] for k in ("runs", "wake_local_pct", "wake_queued",
+                             "steals_in", "numa_steals", "moved",
+                             "mig_same_core", "mig_same_llc", "mig_cross_llc",
+                             "mig_cross_node", "busy_imbalance")})
+
+
+def trace(on):
+    for ev in ("sched_migrate_task",):
+        with open("%s/events/sched/%s/enable" % (TR, ev), "w") as f:
+            f.write("1" if on else "0")
+    with open(TR + "/tracing_on", "w") as f:
+        f.write("1" if on else "0")
+
+
+def pair_task(r, w, first, end, out):
+    trips = 0
+    try:
+        if first:
+            os.write(w, b"x")
+        # the peer's exit closes the pipe: read() then sees EOF
+        while time.time() < end and os.read(r, 1):
+            os.write(w, b"x")
+            trips += 1
+    except BrokenPipeError:
+        pass
+    migs = 0
+    for line in open("/proc/self/sched"):
+        if line.startswith("se.nr_migrations"):
+            migs = int(line.split(":")[1])
+    # field 39 of stat: the CPU it last ran on
+    cpu = int(read("/proc/self/stat").rsplit(")", 1)[1].split()[36])
+    os.write(out, b"%d %d %d %d\n" % (os.getpid(), trips, migs, cpu))
+
+
+def pairs(label, seconds, npairs, max_cross):
+    if not os.path.isdir(TR + "/events/sched/sched_migrate_task"):
+        die("no sched:sched_migrate_task tracepoint under " + TR)
+    llc = llc_of()
+    rd, wr = os.pipe()
+    end = time.time() + 1 + seconds + 1
+    pids = []
+    for _ in range(npairs):
+        a_r, b_w = os.pipe()
+        b_r, a_w = os.pipe()
+        fds = (a_r, b_w, b_r, a_w)
+        for (r, w, first) in ((a_r, a_w, True), (b_r, b_w, False)):
+            pid = os.fork()
+            if pid == 0:
+                os.close(rd)
+                for fd in fds:
+                    if fd not in (r, w):
+                        os.close(fd)
+                pair_task(r, w, first, end, wr)
+                os._exit(0)
+            pids.append(pid)
+        for fd in fds:
+            os.close(fd)
+    os.close(wr)
+    time.sleep(1)
+    with open(TR + "/trace", "w"):
+        pass
+    trace(True)
+    time.sleep(seconds)
+    trace(False)
+    results = {}
+    with os.fdopen(rd) as f:
+        for line in f:
+            pid, trips, migs, cpu = map(int, line.split())
+            results[pid] = (trips, migs, cpu)
+    for p in pids:
+        os.waitpid(p, 0)
+    if len(results) != len(pids):
+        die("%s: %d of %d pair tasks reported" % (label, len(results), len(pids)))
+
+    mine = set(map(str, pids))
+    cross = same = 0
+    for line in open(TR + "/trace"):
+        m = re.search(r"sched_migrate_task: .*pid=(\d+) .*orig_cpu=(\d+) dest_cpu=(\d+)", line)
+        if not m or m.group(1) not in mine:
+            continue
+        o, d = int(m.group(2)), int(m.group(3))
+        if llc.get(o) != llc.get(d):
+            cross += 1
+        else:
+            same += 1
+    trips = sum(results[p][0] for p in pids) // 2
+    migs = sum(results[p][1] for p in pids)
+    ends = ["cpu%d/llc%d" % (results[p][2], llc.get(results[p][2], -1)) for p in pids]
+    pair_ends = ["+".join(ends[i:i + 2]) for i in range(0, len(ends), 2)]
+    text = "%s cross=%d same=%d trips=%d nr_migrations=%d ends=%s" % (
+        label, cross, same, trips, migs, ",".join(pair_ends))
+    print(text)
+    if trips < 200:
+        die("the pairs barely ran: " + text)
+    # se.nr_migrations covers each task's whole life, a superset of the
+    # traced window
+    if cross + same > migs:
+        die("the tracepoint saw more migrations than se.nr_migrations counts: " + text)
+    if max_cross is None:
+        return
+    if cross * 1000 > max_cross * trips:
+        die("more than %g cross-LLC migrations per 1000 round trips: %s" % (max_cross, text))
+    # few migrations alone would also pass a pair that stays split
+    for i in range(0, len(pids), 2):
+        a, b = results[pids[i]][2], results[pids[i + 1]][2]
+        if llc.get(a) != llc.get(b):
+            die("a pair ended split across LLCs: " + text)
+
+
+def main():
+    args = sys.argv[1:]
+    if args[:1] == ["layout"] and len(args) == 2:
+        for cpus, node in layout(args[1]):
+            print(cpus, node)
+    elif args[:1] == ["stats"] and len(args) == 3:
+        check_stats(args[1], args[2])
+    elif args[:1] == ["pairs"] and len(args) >= 2:
+        opts = {"--seconds": 4.0, "--pairs": 2, "--max-cross-per-1k": None}
+        rest = args[2:]
+        while rest:
+            if rest[0] not in opts or len(rest) < 2:
+                die("pairs: bad option " + rest[0])
+            opts[rest[0]] = float(rest[1])
+            rest = rest[2:]
+        pairs(args[1], opts["--seconds"], int(opts["--pairs"]),
+              opts["--max-cross-per-1k"])
+    else:
+        die("usage: see the top of " + sys.argv[0])
+
+
+if __name__ == "__main__":
+    main()
