@@ -5,6 +5,7 @@
  * client with a deadline so that a wedged daemon cannot hang the caller.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +30,53 @@ static const char *const req_names[] = {
 };
 
 #define NR_REQS ((int)(sizeof(req_names) / sizeof(req_names[0])))
+
+static const char *const run_names[SK_CTL_NR_RUN_FILES] = {
+	[SK_CTL_RUN_CONTROL] = "control",
+	[SK_CTL_RUN_LOCK] = "lock",
+	[SK_CTL_RUN_STATE] = "active.json",
+	[SK_CTL_RUN_STATE_TMP] = "active.json.tmp",
+};
+
+/* Room for the longest file name after the directory in a socket address. */
+#define RUN_DIR_MAX (sizeof(((struct sockaddr_un *)0)->sun_path) - sizeof("/control"))
+
+const char *sk_ctl_run_dir(void)
+{
+	static const char *dir;
+
+	if (!dir) {
+		dir = getenv(SK_CTL_RUN_DIR_ENV);
+		if (!dir || !dir[0])
+			dir = SK_CTL_RUN_DIR;
+	}
+	return dir;
+}
+
+int sk_ctl_run_dir_check(char *err, size_t err_len)
+{
+	const char *dir = sk_ctl_run_dir();
+
+	/* Relative, it would mean another directory in every working directory. */
+	if (dir[0] != '/' || strlen(dir) > RUN_DIR_MAX) {
+		sk_set_err(err, err_len,
+			   "%s must be an absolute path of at most %zu characters, not '%.64s'",
+			   SK_CTL_RUN_DIR_ENV, RUN_DIR_MAX, dir);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const char *sk_ctl_run_path(enum sk_ctl_run_file f)
+{
+	static char paths[SK_CTL_NR_RUN_FILES][PATH_MAX];
+
+	if ((int)f < 0 || f >= SK_CTL_NR_RUN_FILES)
+		return NULL;
+	if (!paths[f][0])
+		snprintf(paths[f], sizeof(paths[f]), "%s/%s", sk_ctl_run_dir(), run_names[f]);
+	return paths[f];
+}
 
 
 bool sk_ctl_name_valid(const char *name)
@@ -379,7 +427,7 @@ int sk_ctl_call(const char *path, const char *line, int timeout_ms,
 
 	*out = NULL;
 	if (!path)
-		path = SK_CTL_DEFAULT_PATH;
+		path = sk_ctl_run_path(SK_CTL_RUN_CONTROL);
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		sk_set_err(err, err_len, "control socket path too long");
 		return -ENAMETOOLONG;

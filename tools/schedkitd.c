@@ -10,8 +10,9 @@
  *
  * The loader runs in its own session and outlives the daemon: stopping
  * or killing schedkitd never changes the scheduler, and the next
- * schedkitd adopts the running loader (from SW_STATE_FILE, or by looking
- * for the scx_* process behind /sys/kernel/sched_ext/root/ops).
+ * schedkitd adopts the running loader (from the state file in the run
+ * directory, or by looking for the scx_* process behind
+ * /sys/kernel/sched_ext/root/ops).
  *
  * One thread, one poll loop. A switch runs to completion inside the loop
  * (a few seconds at most); clients that talk meanwhile wait in the
@@ -43,7 +44,6 @@
 
 #include "switcher.h"
 
-#define LOCK_FILE		SK_CTL_RUN_DIR "/lock"
 #define MAX_CLIENTS		16
 #define CLIENT_IDLE_NS		(30 * 1000000000LL)
 #define STABLE_NS		(60 * 1000000000LL)	/* up this long: restart count resets */
@@ -179,7 +179,7 @@ static int do_switch(struct daemon *d, const char *name, char *const *args,
 	watch_cur(d);
 	if (ret) {
 		event(d, "switch to %s failed: %s", name, err);
-		set_health(d, rb ? "ok (last switch was rolled back)" :
+		set_health(d, rb ? "ok (the last switch failed; the previous scheduler runs)" :
 			   "no sched_ext scheduler: the last switch failed");
 		if (!rb)
 			d->mode[0] = '\0';
@@ -244,32 +244,7 @@ static int do_stop(struct daemon *d, char *err, size_t err_len)
 
 static void log_path(const struct sw_proc *p, char *buf, size_t len)
 {
-	snprintf(buf, len, SW_LOG_DIR "/scx_%s.log", p->name);
-}
-
-static void last_log_line(const struct sw_proc *p, char *buf, size_t len)
-{
-	char path[PATH_MAX], data[1024], *s, *last = NULL;
-	ssize_t n;
-	int fd;
-	off_t size;
-
-	buf[0] = '\0';
-	log_path(p, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	size = lseek(fd, 0, SEEK_END);
-	lseek(fd, size > 1023 ? size - 1023 : 0, SEEK_SET);
-	n = read(fd, data, sizeof(data) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	data[n] = '\0';
-	for (s = strtok(data, "\n"); s; s = strtok(NULL, "\n"))
-		last = s;
-	if (last)
-		snprintf(buf, len, "%s", last);
+	snprintf(buf, len, "%s/scx_%s.log", sk_ctl_run_dir(), p->name);
 }
 
 /* The supervised loader is gone; @status is valid when @known. */
@@ -285,7 +260,7 @@ static void loader_died(struct daemon *d, bool known, int status)
 		snprintf(how, sizeof(how), "killed by signal %d", WTERMSIG(status));
 	else
 		snprintf(how, sizeof(how), "exit status unknown");
-	last_log_line(&d->cur, tail, sizeof(tail));
+	sw_log_tail(&d->cur, tail, sizeof(tail));
 
 	if (known && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		/* Stopped on request (a signal from outside, sysrq): respect it. */
@@ -630,13 +605,18 @@ static void adopt(struct daemon *d)
 
 static int take_lock(void)
 {
+	const char *lock = sk_ctl_run_path(SK_CTL_RUN_LOCK);
 	int fd;
 
-	mkdir(SK_CTL_RUN_DIR, 0755);
-	fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
-		logmsg("another schedkitd, or a schedkit switch, holds %s: not starting",
-		       LOCK_FILE);
+	mkdir(sk_ctl_run_dir(), 0755);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		logmsg("cannot open %s: %s", lock, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		logmsg("another schedkitd, or a schedkit switch, holds %s: not starting", lock);
+		close(fd);
 		return -1;
 	}
 	return fd;
@@ -667,8 +647,10 @@ static void usage(FILE *out)
 		"request (schedkit switch/stop), restart a scheduler that dies.\n\n"
 		"  --config PATH   configuration (%s)\n"
 		"  --socket PATH   control socket (%s)\n"
-		"  --no-default    do not start the default scheduler\n",
-		SK_CONFIG_DEFAULT_PATH, SK_CTL_DEFAULT_PATH);
+		"  --no-default    do not start the default scheduler\n\n"
+		"$%s moves the run directory (%s): socket, lock, state, logs.\n",
+		SK_CONFIG_DEFAULT_PATH, sk_ctl_run_path(SK_CTL_RUN_CONTROL), SK_CTL_RUN_DIR_ENV,
+		SK_CTL_RUN_DIR);
 }
 
 int main(int argc, char **argv)
@@ -688,7 +670,7 @@ int main(int argc, char **argv)
 	int c, i, n, lockfd;
 
 	d->config_path = getenv("SCHEDKIT_CONFIG") ?: SK_CONFIG_DEFAULT_PATH;
-	d->socket_path = SK_CTL_DEFAULT_PATH;
+	d->socket_path = sk_ctl_run_path(SK_CTL_RUN_CONTROL);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -710,6 +692,10 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return 2;
+	}
+	if (sk_ctl_run_dir_check(err, sizeof(err))) {
+		logmsg("%s", err);
 		return 2;
 	}
 	if (geteuid()) {

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <curses.h>
 #include <json-c/json.h>
@@ -78,6 +79,8 @@ struct top {
 	char seen_ops[128];
 	char stats_err[256];
 	bool stats_absent;		/* nobody serves at stats_path */
+	dev_t sock_dev;			/* the socket file the client connected to */
+	ino_t sock_ino;
 	struct field_hist fh[MAX_FIELDS];
 	int nr_fh;
 };
@@ -211,8 +214,18 @@ static void drop_stats(struct top *t)
 	t->nr_fh = 0;
 }
 
+/* Whether stats_path still names the socket file the client connected to. */
+static bool same_socket(const struct top *t)
+{
+	struct stat st;
+
+	return !stat(t->stats_path, &st) && st.st_dev == t->sock_dev &&
+	       st.st_ino == t->sock_ino;
+}
+
 static void read_stats(struct top *t)
 {
+	struct stat st;
 	struct json_object *obj;
 	long long now;
 	int ret;
@@ -223,14 +236,34 @@ static void read_stats(struct top *t)
 		t->seen_seq = t->sys.enable_seq;
 		snprintf(t->seen_ops, sizeof(t->seen_ops), "%s", t->sys.ops);
 	}
+	/*
+	 * A new server binds a new socket file at the path. The old one may
+	 * still answer on our connection for a while (its loader is on its
+	 * way out, or we connected between the kernel naming the new
+	 * scheduler and its server starting): its stats are not the
+	 * running scheduler's.
+	 */
+	if (t->client && !same_socket(t))
+		drop_stats(t);
 	if (!t->client) {
-		ret = sk_stats_client_connect(t->stats_path, 500, &t->client);
+		ret = stat(t->stats_path, &st) ? -errno : 0;
+		if (!ret)
+			ret = sk_stats_client_connect(t->stats_path, 500, &t->client);
 		t->stats_absent = ret == -ENOENT || ret == -ECONNREFUSED;
 		if (ret) {
 			snprintf(t->stats_err, sizeof(t->stats_err), "no stats at %s: %s%s",
 				 t->stats_path, strerror(-ret),
 				 ret == -ENOENT ? " (the scheduler serves none)" :
 				 ret == -EACCES ? " (not allowed to connect)" : "");
+			return;
+		}
+		t->sock_dev = st.st_dev;
+		t->sock_ino = st.st_ino;
+		/* Replaced while we connected: which one we reached is unknown. */
+		if (!same_socket(t)) {
+			drop_stats(t);
+			snprintf(t->stats_err, sizeof(t->stats_err),
+				 "the stats server at %s changed; reconnecting", t->stats_path);
 			return;
 		}
 		ret = sk_stats_client_meta(t->client, &t->meta);
@@ -423,39 +456,65 @@ static void fmt_age(char *buf, size_t len, long long s)
 		snprintf(buf, len, "%lldh%02lldm", s / 3600, s / 60 % 60);
 }
 
+/*
+ * Line @y, cut at the right edge: curses would wrap the rest onto the next
+ * line, over whatever is drawn there. The bottom line is the key bar's.
+ */
+__attribute__((format(printf, 2, 3)))
+static void put_line(int y, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (y < 0 || y >= LINES - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	mvaddnstr(y, 0, buf, COLS);
+}
+
 static void draw_header(struct top *t, int *y)
 {
-	char age[32];
+	char age[32], loader[160] = "";
 
-	attron(A_BOLD);
-	mvprintw((*y)++, 0, "schedkit top  scheduler: %s",
-		 t->sys.ops[0] ? t->sys.ops : "none (kernel default)");
-	attroff(A_BOLD);
 	if (t->proc.pid) {
 		fmt_age(age, sizeof(age), time(NULL) - t->proc.since);
-		printw("  [scx_%s pid %d, up %s]", t->proc.name, (int)t->proc.pid, age);
+		snprintf(loader, sizeof(loader), "  [scx_%s pid %d, up %s]", t->proc.name,
+			 (int)t->proc.pid, age);
+	} else if (!strcmp(t->sys.state, "enabled")) {
+		/* Other users' /proc/PID/exe is unreadable: the scan finds nothing. */
+		snprintf(loader, sizeof(loader), "  [loader not found%s]",
+			 geteuid() ? ": finding it needs root, or schedkit's state file" : "");
 	}
+	attron(A_BOLD);
+	put_line((*y)++, "schedkit top  scheduler: %s%s",
+		 t->sys.ops[0] ? t->sys.ops : "none (kernel default)", loader);
+	attroff(A_BOLD);
 	if (t->sys.present)
-		mvprintw((*y)++, 0, "state: %s  enable_seq: %lld  rejected: %lld  switch_all: %lld%s",
+		put_line((*y)++, "state: %s  enable_seq: %lld  rejected: %lld  switch_all: %lld%s",
 			 t->sys.state, t->sys.enable_seq, t->sys.nr_rejected,
 			 t->sys.switch_all, t->paused ? "  [PAUSED]" : "");
 	else
-		mvprintw((*y)++, 0, "state: unavailable (this kernel has no sched_ext)%s",
+		put_line((*y)++, "state: unavailable (this kernel has no sched_ext)%s",
 			 t->paused ? "  [PAUSED]" : "");
-	mvprintw((*y)++, 0, "%.*s", COLS - 1, t->daemon);
-	mvprintw((*y)++, 0, "pressure (avg10): %s | %s | %s", t->psi[0], t->psi[1], t->psi[2]);
+	put_line((*y)++, "%s", t->daemon);
+	put_line((*y)++, "pressure (avg10): %s | %s | %s", t->psi[0], t->psi[1], t->psi[2]);
 	(*y)++;
 }
 
 static void draw_cpus(struct top *t, int *y)
 {
 	int i, barw = COLS / 2 - 16, cols = t->nr_cpus > 8 && COLS >= 100 ? 2 : 1;
-	int rows = (t->nr_cpus + cols - 1) / cols, sw = 16;
+	int rows = (t->nr_cpus + cols - 1) / cols, sw = COLS / cols >= 60 ? 16 : 0;
 
 	if (cols == 2)
 		barw = COLS / 2 - 30;
 	if (barw < 10)
 		barw = 10;
+	/* "cpuN   [" + bar + "] 100% " + sparkline, within the column */
+	if (barw > COLS / cols - 16 - sw)
+		barw = COLS / cols - 16 - sw > 0 ? COLS / cols - 16 - sw : 0;
 	for (i = 0; i < t->nr_cpus && *y + i % rows < LINES - 4; i++) {
 		int x = (i / rows) * (COLS / cols), fill, j;
 		double u = t->cpus[i].util;
@@ -473,7 +532,8 @@ static void draw_cpus(struct top *t, int *y)
 			printw("] %3.0f%% ", u * 100);
 		spark(t, &t->cpus[i].h, sw, 1.0);
 	}
-	*y += rows < LINES - 4 - *y ? rows : LINES - 4 - *y;
+	if (LINES - 4 - *y > 0)
+		*y += rows < LINES - 4 - *y ? rows : LINES - 4 - *y;
 	(*y)++;
 }
 
@@ -537,7 +597,7 @@ static void draw_table(struct top *t, const struct sk_stat_field *f, int *y)
 	if (*y >= LINES - 3)
 		goto out;
 	attron(A_BOLD);
-	mvprintw((*y)++, 0, "%s (%s)", f->name, st->name);
+	put_line((*y)++, "%s (%s)", f->name, st->name);
 	attroff(A_BOLD);
 	if (*y >= LINES - 3)
 		goto out;
@@ -570,17 +630,17 @@ static void draw_stats(struct top *t, int *y)
 	if (*y >= LINES - 2)
 		return;
 	if (t->stats_err[0] || !t->meta || !t->cur) {
-		mvprintw((*y)++, 0, "stats: %.*s", COLS - 8,
+		put_line((*y)++, "stats: %s",
 			 t->stats_err[0] ? t->stats_err : "waiting for the first sample");
 		return;
 	}
 	top = sk_stats_meta_top(t->meta);
 	if (!top) {
-		mvprintw((*y)++, 0, "stats: the server's metadata names no top-level struct");
+		put_line((*y)++, "stats: the server's metadata names no top-level struct");
 		return;
 	}
 	attron(A_BOLD);
-	mvprintw((*y)++, 0, "%s%s%.*s", top->name, top->desc ? ": " : "", COLS / 2,
+	put_line((*y)++, "%s%s%s", top->name, top->desc ? ": " : "",
 		 top->desc ? top->desc : "");
 	attroff(A_BOLD);
 	for (i = 0; i < top->nr_fields; i++)
@@ -600,9 +660,10 @@ static void draw_stats(struct top *t, int *y)
 		if (f->shape != SK_STAT_SHAPE_DATUM || f->type == SK_STAT_TYPE_STRUCT || !cur)
 			continue;
 		fmt_cell(t, cell, f, cur, member(t->prev, f->name));
-		mvprintw(*y, 0, "  %-*.*s %14s  ", namew, namew, f->name, cell);
+		put_line(*y, "  %-*.*s %14s  ", namew, namew, f->name, cell);
 		h = field_hist(t, f->name);
-		if (h && field_value(t, f, cur, member(t->prev, f->name), &v, &rate))
+		if (h && COLS - namew - 22 > 0 &&
+		    field_value(t, f, cur, member(t->prev, f->name), &v, &rate))
 			spark(t, h, COLS - namew - 22 > 40 ? 40 : COLS - namew - 22, 0);
 		(*y)++;
 	}
@@ -615,7 +676,7 @@ static void draw_stats(struct top *t, int *y)
 		if (f->shape == SK_STAT_SHAPE_DICT)
 			draw_table(t, f, y);
 		else if (f->shape == SK_STAT_SHAPE_DATUM && member(t->cur, f->name))
-			mvprintw((*y)++, 0, "  %s: %.*s", f->name, COLS - 10,
+			put_line((*y)++, "  %s: %.900s", f->name,
 				 json_object_to_json_string(member(t->cur, f->name)));
 	}
 }
@@ -658,7 +719,7 @@ static void draw_help(void)
 		"",
 		"Counters are shown as rates per second, gauges as they are.",
 	};
-	int i, w = 70, h = sizeof(lines) / sizeof(lines[0]) + 2;
+	int i, w = COLS < 70 ? COLS : 70, h = sizeof(lines) / sizeof(lines[0]) + 2;
 	int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
 
 	if (y0 < 0)
@@ -668,7 +729,7 @@ static void draw_help(void)
 	for (i = 0; i < h; i++)
 		mvprintw(y0 + i, x0, "%-*s", w, "");
 	for (i = 0; i < h - 2; i++)
-		mvprintw(y0 + 1 + i, x0 + 2, "%.*s", w - 4, lines[i]);
+		mvprintw(y0 + 1 + i, x0 + 2, "%.*s", w > 4 ? w - 4 : 0, lines[i]);
 }
 
 static void draw(struct top *t)
@@ -780,6 +841,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (sk_ctl_run_dir_check(t->msg, sizeof(t->msg))) {
+		fprintf(stderr, "schedkit top: %s\n", t->msg);
+		return 2;
+	}
 	if (!isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "schedkit top: needs a terminal (use schedkit stats --watch for a log)\n");
 		return 1;
@@ -798,16 +863,25 @@ int main(int argc, char **argv)
 		init_pair(2, COLOR_RED, -1);
 	}
 	for (;;) {
-		long long now = sw_now_ns();
+		long long now = sw_now_ns(), wait_ms;
 		int key;
 
 		if (!t->paused && now >= next) {
 			sample(t);
 			push_history(t);
 			next = now + (long long)(t->interval * 1e9);
+			/*
+			 * A sample may take longer than the interval (a slow
+			 * stats server, a loaded machine): still leave the
+			 * keyboard a moment rather than sampling back to back.
+			 */
+			if (next < sw_now_ns() + 100000000LL)
+				next = sw_now_ns() + 100000000LL;
 		}
 		draw(t);
-		timeout(t->paused ? 1000 : (int)((next - sw_now_ns()) / 1000000) + 1);
+		/* Never negative: curses takes that as "wait for a key". */
+		wait_ms = t->paused ? 1000 : (next - sw_now_ns()) / 1000000 + 1;
+		timeout(wait_ms < 0 ? 0 : (int)wait_ms);
 		key = getch();
 		if (key == ERR || key == KEY_RESIZE)
 			continue;

@@ -36,7 +36,14 @@
 
 struct json_object;
 
+/*
+ * The run directory holds the control socket, the switch lock, the state
+ * file naming the active loader and the loaders' logs. $SCHEDKIT_RUNDIR
+ * moves all of it, so that a test (or a second, private instance) never
+ * touches the machine's; SK_CTL_DEFAULT_PATH is the socket when it is unset.
+ */
 #define SK_CTL_RUN_DIR		"/run/schedkit"
+#define SK_CTL_RUN_DIR_ENV	"SCHEDKIT_RUNDIR"
 #define SK_CTL_DEFAULT_PATH	SK_CTL_RUN_DIR "/control"
 /* Longest request or reply line accepted. */
 #define SK_CTL_MAX_LINE		(16 * 1024)
@@ -59,6 +66,30 @@ struct sk_ctl_request {
 	char **args;		/* switch: options, NULL-terminated; NULL: none given */
 	int nr_args;
 };
+
+enum sk_ctl_run_file {
+	SK_CTL_RUN_CONTROL,	/* "control": schedkitd's socket */
+	SK_CTL_RUN_LOCK,	/* "lock": held by whoever changes the scheduler */
+	SK_CTL_RUN_STATE,	/* "active.json": the loader schedkit started */
+	SK_CTL_RUN_STATE_TMP,	/* "active.json.tmp": written, then renamed */
+	SK_CTL_NR_RUN_FILES,
+};
+
+/*
+ * The run directory: $SCHEDKIT_RUNDIR when set and not empty, else
+ * SK_CTL_RUN_DIR. Read once per process; callers check it first with
+ * sk_ctl_run_dir_check().
+ */
+const char *sk_ctl_run_dir(void);
+
+/*
+ * 0 when the run directory is usable: an absolute path short enough for
+ * the control socket's address. Else -EINVAL with one line in @err.
+ */
+int sk_ctl_run_dir_check(char *err, size_t err_len);
+
+/* Path of @f inside sk_ctl_run_dir(); built once, valid until exit. */
+const char *sk_ctl_run_path(enum sk_ctl_run_file f);
 
 /*
  * True if @name may name a scheduler or mode: 1..SK_CTL_MAX_NAME - 1
@@ -119,7 +150,8 @@ int sk_ctl_reply_parse(const char *line, size_t len, struct json_object **out,
 		       char *err, size_t err_len);
 
 /*
- * Client side in one call: connects to @path (NULL: SK_CTL_DEFAULT_PATH),
+ * Client side in one call: connects to @path (NULL: the control socket in
+ * the run directory, sk_ctl_run_path(SK_CTL_RUN_CONTROL)),
  * sends @line (one encoded request with its newline), reads one reply
  * line and parses it with sk_ctl_reply_parse(). @timeout_ms bounds the
  * whole exchange (a switch can take a while under load).

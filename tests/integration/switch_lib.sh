@@ -2,6 +2,9 @@
 
 sk() { "$SCHEDKIT_BIN" "$@"; }
 
+# schedkitd's and the switcher's files (SCHEDKIT_RUNDIR moves them all).
+SK_RUNDIR=${SCHEDKIT_RUNDIR:-/run/schedkit}
+
 SKD_PID=""
 SKD_LOG=$SK_TMP/schedkitd.log
 
@@ -14,24 +17,54 @@ switch_teardown() {
 	if [ "$rc" != 0 ]; then
 		echo "--- processes:"
 		ps -eo pid,ppid,stat,etime,args | grep -E 'scx_|schedkit' | grep -v grep
-		for f in /run/schedkit/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 5 "$f"; }; done
+		for f in "$SK_RUNDIR"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 5 "$f"; }; done
 	fi
 	[ -z "$SKD_PID" ] || kill -KILL "$SKD_PID" 2>/dev/null
 	"$SCHEDKIT_BIN" stop --direct >/dev/null 2>&1
-	rm -f /run/schedkit/active.json
+	rm -f "$SK_RUNDIR/active.json"
 	sk_teardown
 }
 trap switch_teardown EXIT
 # A test timeout sends SIGTERM: still tear down and show what was left.
 trap 'exit 143' TERM
 
-# A field of `schedkit status --json` (dotted path, e.g. daemon.health).
+# A field of `schedkit status --json` (dotted path, e.g. daemon.health);
+# null and absent give "", an array its elements joined by spaces. awk reads
+# json-c's pretty layout (one member a line): a python3 start opens hundreds
+# of files over the guest's 9p root and took 11 s a call under TCG.
 status_field() { # field
-	sk status --json | python3 -c 'import json, sys
-v = json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    v = v.get(k) if isinstance(v, dict) else None
-print("" if v is None else v)' "$1"
+	sk status --json | awk -v want="$1" '
+	function unq(v) {
+		sub(/,$/, "", v)
+		if (v == "null")
+			return ""
+		if (v ~ /^".*"$/) {
+			v = substr(v, 2, length(v) - 2)
+			gsub(/\\"/, "\"", v)
+		}
+		return v
+	}
+	{ line = $0; sub(/^[ \t]+/, "", line) }
+	inarr {
+		if (line ~ /^\]/) { print arr; exit }
+		arr = arr (arr == "" ? "" : " ") unq(line)
+		next
+	}
+	line ~ /^}/ { if (depth) depth--; next }
+	line ~ /^"[^"]*":/ {
+		key = line; sub(/":.*/, "", key); key = substr(key, 2)
+		val = line; sub(/^"[^"]*":/, "", val)
+		path = key
+		for (i = depth; i >= 1; i--)
+			path = stack[i] "." path
+		if (val == "{") { stack[++depth] = key; next }
+		if (path != want)
+			next
+		if (val == "[") { inarr = 1; arr = ""; next }
+		if (val ~ /^\[ *\],?$/) { print ""; exit }
+		print unq(val)
+		exit
+	}'
 }
 
 start_daemon() { # args...
@@ -39,7 +72,7 @@ start_daemon() { # args...
 	SKD_PID=$!
 	local i
 	for i in $(seq 100); do
-		[ -S /run/schedkit/control ] && sk status >/dev/null 2>&1 &&
+		[ -S "$SK_RUNDIR/control" ] && sk status >/dev/null 2>&1 &&
 			status_field daemon.pid | grep -qx "$SKD_PID" && return 0
 		kill -0 "$SKD_PID" 2>/dev/null || { cat "$SKD_LOG" >&2; fail "schedkitd exited"; }
 		sleep 0.1

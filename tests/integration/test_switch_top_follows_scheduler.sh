@@ -10,6 +10,8 @@ command -v tmux >/dev/null || fail "tmux is not installed"
 [ -x "$SK_BUILD/tools/schedkit-top" ] || fail "schedkit-top was not built (ncursesw missing?)"
 export TMUX_TMPDIR=$SK_TMP
 sess=sktop
+# switch_teardown reads the test's status from $?: hand it on.
+trap 'rc=$?; tmux kill-session -t "$sess" 2>/dev/null; (exit $rc); switch_teardown' EXIT
 screen() { tmux capture-pane -p -t "$sess"; }
 wait_screen() { # text seconds
 	local i
@@ -33,7 +35,9 @@ screen
 
 sk switch --settle-ms 200 latency >/dev/null || fail "switch to latency failed"
 wait_screen "scheduler: latency" 20
+wait_screen "Latency: scx_latency" 20
 wait_screen "wakeups" 20
+screen | grep -q "^Fifo:" && fail "scx_fifo's stats after the switch to scx_latency"
 tmux resize-window -t "$sess" -x 60 -y 15 2>/dev/null || tmux resize-pane -t "$sess" -x 60 -y 15
 sleep 1
 wait_screen "scheduler: latency" 5
@@ -41,8 +45,11 @@ screen
 
 sk stop >/dev/null || fail "stop failed"
 wait_screen "no sched_ext scheduler is running" 20
+wait_screen "scheduler: none (kernel default)" 5
+screen | grep -q "^Latency:" && fail "scx_latency's stats after the stop"
+screen
 tmux send-keys -t "$sess" q
-sleep 1
+for i in $(seq 50); do screen | grep -q "schedkit top" || break; sleep 0.2; done
 screen | grep -q "schedkit top" && fail "q did not quit"
-tmux kill-server 2>/dev/null
+tmux kill-session -t "$sess" 2>/dev/null
 true

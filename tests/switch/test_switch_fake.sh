@@ -4,15 +4,20 @@
 # switching, rollback after a failed load and after an early death,
 # adoption, non-root refusal, restart with backoff and fallback, and a
 # daemon that keeps answering after all of it. Needs root (the commands
-# refuse to switch otherwise); skipped (77) without it.
+# refuse to switch otherwise); skipped (77) without it. Everything it
+# makes lives under its own temporary directory (SCHEDKIT_SYSFS,
+# SCHEDKIT_RUNDIR), so two runs at once on one machine do not meet.
 set -u
 build=${1:?usage: test_switch_fake.sh BUILD_ROOT}
 here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" = 0 ] || exit 77
 [ -d /sys/kernel/sched_ext ] && [ "${SK_FAKE_ON_SCHED_EXT:-}" != 1 ] && exit 77
+had_run=$([ -e /run/schedkit ] && echo yes || echo no)
 
 tmp=$(mktemp -d /tmp/sk-switch-test.XXXXXX)
-export SCHEDKIT_SYSFS=$tmp/sys SCHEDKIT_CONFIG=$tmp/none.conf
+# nobody must reach the control socket in it, as it reaches /run/schedkit.
+chmod 0755 "$tmp"
+export SCHEDKIT_SYSFS=$tmp/sys SCHEDKIT_CONFIG=$tmp/none.conf SCHEDKIT_RUNDIR=$tmp/run
 export PATH=$here/fake:$PATH
 mkdir -p "$SCHEDKIT_SYSFS/root"
 echo disabled >"$SCHEDKIT_SYSFS/state"
@@ -23,8 +28,14 @@ echo 1 >"$SCHEDKIT_SYSFS/switch_all"
 dpid=""
 cleanup() {
 	[ -z "$dpid" ] || kill -KILL "$dpid" 2>/dev/null
-	pkill -TERM -f "$here/fake/scx_fake_" 2>/dev/null
-	rm -f /run/schedkit/active.json
+	# Only this run's loaders: the fake ones that see its fake sysfs.
+	local d
+	for d in /proc/[0-9]*; do
+		grep -qF scx_fake_ "$d/cmdline" 2>/dev/null &&
+			tr '\0' '\n' <"$d/environ" 2>/dev/null |
+			grep -qxF "SCHEDKIT_SYSFS=$SCHEDKIT_SYSFS" &&
+			kill -TERM "${d#/proc/}" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -55,6 +66,12 @@ has "$out" "switched to fake_good" "direct switch"
 expect enabled "$(state)" "state"
 expect fake_good "$(ops)" "ops"
 expect fake_good "$(field scheduler)" "status scheduler"
+[ -s "$SCHEDKIT_RUNDIR/active.json" ] || fail "no state file in SCHEDKIT_RUNDIR"
+grep -q "scx_fake_good: loading" "$SCHEDKIT_RUNDIR/scx_fake_good.log" ||
+	fail "no loader log in SCHEDKIT_RUNDIR"
+out=$(SCHEDKIT_RUNDIR=relative/dir st 2>&1) && fail "a relative SCHEDKIT_RUNDIR was accepted"
+has "$out" "SCHEDKIT_RUNDIR must be an absolute path" "relative SCHEDKIT_RUNDIR"
+[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "relative SCHEDKIT_RUNDIR: more than one line: $out"
 out=$(sw --settle-ms 100 fake_other -- --some opt 2>&1) || fail "switch to fake_other: $out"
 has "$out" "ms without a sched_ext scheduler" "gap reported"
 expect fake_other "$(ops)" "ops after second switch"
@@ -82,6 +99,17 @@ for i in $(seq 50); do [ "$(field daemon.pid)" = "$dpid" ] && break; sleep 0.1; 
 expect "$dpid" "$(field daemon.pid)" "daemon answers"
 expect fake_other "$(field scheduler)" "daemon adopted the running loader"
 has "$(field daemon.last_event)" "adopted" "adoption reported"
+[ -S "$SCHEDKIT_RUNDIR/control" ] || fail "no control socket in SCHEDKIT_RUNDIR"
+# A second instance with a run directory of its own neither blocks on the
+# first one's lock nor answers on its socket.
+SCHEDKIT_RUNDIR=$tmp/run2 "$build/tools/schedkitd" --no-default --config "$tmp/d.conf" \
+	>"$tmp/d2.log" 2>&1 &
+d2=$!
+for i in $(seq 50); do [ -S "$tmp/run2/control" ] && break; sleep 0.1; done
+expect "$d2" "$(SCHEDKIT_RUNDIR=$tmp/run2 field daemon.pid)" "second instance on its own socket"
+expect "$dpid" "$(field daemon.pid)" "first instance still on its socket"
+kill -TERM "$d2"
+wait "$d2" 2>/dev/null
 out=$(sw quick 2>&1) || fail "switch to mode quick via daemon: $out"
 has "$out" "[schedkitd]" "switch went through the daemon"
 expect fake_good "$(ops)" "ops after daemon switch"
@@ -119,4 +147,5 @@ kill -TERM "$dpid"
 for i in $(seq 50); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$dpid" 2>/dev/null && fail "daemon did not exit on SIGTERM"
 dpid=""
+[ "$had_run" = yes ] || [ ! -e /run/schedkit ] || fail "the test wrote to /run/schedkit"
 echo "ok"

@@ -2,11 +2,19 @@
 """A fake scx_stats server for testing `schedkit top` without sched_ext.
 
 It serves a made-up scheduler ("fakesched") whose counters grow every
-request, with a per-CPU dict, a gauge with a unit and a string. With
---garbage it answers every request with a line that is not JSON; sending
-it SIGUSR1 toggles garbage mode while it runs.
+request, with a per-CPU dict, a gauge with a unit and a string. Signals
+switch what it answers while it runs:
 
-usage: fake_stats_server.py SOCKET [--garbage]
+  SIGUSR1  toggles garbage: every answer is a line that is not JSON
+  SIGUSR2  toggles hostile stats: the metadata stays valid, but the stats
+           have every member of the wrong type (strings for counters, an
+           array for the per-CPU dict, deep nesting, huge and negative
+           numbers, rows that are not objects)
+  SIGHUP   toggles slow stats: each stats answer takes 0.4 s
+
+usage: fake_stats_server.py SOCKET [--garbage] [--name NAME]
+  --name NAME  serve as scheduler NAME: top struct "<Name>Top", mode
+               string "NAME-mode-ok" (default: fake)
 """
 import json
 import os
@@ -14,9 +22,16 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 path = sys.argv[1]
 garbage = ["--garbage" in sys.argv[2:]]
+hostile = [False]
+slow = [False]
+name = "fake"
+if "--name" in sys.argv[2:]:
+    name = sys.argv[sys.argv.index("--name") + 1]
+top = name.capitalize() + "Top"
 
 META = {
     "FakeCpu": {
@@ -26,13 +41,13 @@ META = {
             "queued": {"datum": "u64", "user": {"_kind": "gauge"}},
         },
     },
-    "FakeTop": {
-        "name": "FakeTop", "desc": "fakesched: a made-up scheduler", "top": "true",
+    top: {
+        "name": top, "desc": name + "sched: a made-up scheduler", "top": "true",
         "fields": {
-            "fake_dispatched": {"datum": "u64", "desc": "dispatches",
-                                "user": {"_kind": "counter", "_unit": "count"}},
-            "fake_slice": {"datum": "u64", "user": {"_kind": "gauge", "_unit": "us"}},
-            "fake_mode": {"datum": "string"},
+            name + "_dispatched": {"datum": "u64", "desc": "dispatches",
+                                   "user": {"_kind": "counter", "_unit": "count"}},
+            name + "_slice": {"datum": "u64", "user": {"_kind": "gauge", "_unit": "us"}},
+            name + "_mode": {"datum": "string"},
             "cpus": {"dict": {"key": "u64", "datum": {"struct": "FakeCpu"}}},
         },
     },
@@ -43,10 +58,22 @@ count = [0]
 def stats():
     count[0] += 1
     n = count[0]
+    if hostile[0]:
+        deep = "x"
+        for _ in range(20):
+            deep = [deep]
+        return {
+            name + "_dispatched": "not a number" if n % 2 else -1e308,
+            name + "_slice": {"nested": deep},
+            name + "_mode": 12345678901234567890,
+            "cpus": ["not", "a", "dict"] if n % 2 else
+                    {"0": "row is a string", "x" * 300: {"dispatched": [1], "queued": None}},
+            "unknown_member": "z" * 5000,
+        }
     return {
-        "fake_dispatched": n * 1000,
-        "fake_slice": 5000,
-        "fake_mode": "fake-mode-ok",
+        name + "_dispatched": n * 1000,
+        name + "_slice": 5000,
+        name + "_mode": name + "-mode-ok",
         "cpus": {str(c): {"dispatched": n * (100 + c), "queued": c + 1} for c in range(2)},
     }
 
@@ -64,6 +91,8 @@ def serve(conn):
             if req.get("req") == "stats_meta":
                 out = json.dumps({"errno": 0, "args": {"resp": META}}).encode() + b"\n"
             elif req.get("req") == "stats":
+                if slow[0]:
+                    time.sleep(0.4)
                 out = json.dumps({"errno": 0, "args": {"resp": stats()}}).encode() + b"\n"
             else:
                 out = json.dumps({"errno": 22, "args": {"resp": "bad request"}}).encode() + b"\n"
@@ -74,11 +103,15 @@ def serve(conn):
     conn.close()
 
 
-def toggle(*_):
-    garbage[0] = not garbage[0]
+def toggle(flag):
+    def handler(*_):
+        flag[0] = not flag[0]
+    return handler
 
 
-signal.signal(signal.SIGUSR1, toggle)
+signal.signal(signal.SIGUSR1, toggle(garbage))
+signal.signal(signal.SIGUSR2, toggle(hostile))
+signal.signal(signal.SIGHUP, toggle(slow))
 try:
     os.unlink(path)
 except FileNotFoundError:

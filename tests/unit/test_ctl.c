@@ -297,9 +297,36 @@ static void test_ctl_call_without_daemon(void **state)
 	assert_non_null(strstr(err, "/tmp/sk-ctl-test-nobody-here"));
 }
 
+/*
+ * $SCHEDKIT_RUNDIR moves every run-directory path, the client's default
+ * socket included. The directory is read once per process: this test
+ * sets it before anything else asks.
+ */
+static void test_ctl_run_dir_from_environment(void **state)
+{
+	char dir[] = "/tmp/sk-ctl-test-run.XXXXXX", err[256];
+	struct json_object *out;
+
+	assert_non_null(mkdtemp(dir));
+	setenv(SK_CTL_RUN_DIR_ENV, dir, 1);
+	assert_string_equal(sk_ctl_run_dir(), dir);
+	assert_int_equal(sk_ctl_run_dir_check(err, sizeof(err)), 0);
+	assert_non_null(strstr(sk_ctl_run_path(SK_CTL_RUN_CONTROL), dir));
+	assert_non_null(strstr(sk_ctl_run_path(SK_CTL_RUN_CONTROL), "/control"));
+	assert_non_null(strstr(sk_ctl_run_path(SK_CTL_RUN_LOCK), "/lock"));
+	assert_non_null(strstr(sk_ctl_run_path(SK_CTL_RUN_STATE), "/active.json"));
+	assert_null(sk_ctl_run_path(SK_CTL_NR_RUN_FILES));
+	/* No daemon in it: the error names the moved socket, not /run/schedkit. */
+	assert_int_equal(sk_ctl_call(NULL, "{}\n", 500, &out, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, dir));
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* first: it fixes the run directory for the process */
+		cmocka_unit_test(test_ctl_run_dir_from_environment),
 		cmocka_unit_test(test_ctl_request_round_trip),
 		cmocka_unit_test(test_ctl_request_parse_all_kinds),
 		cmocka_unit_test(test_ctl_request_rejects_hostile_lines),
