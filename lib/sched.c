@@ -6,10 +6,17 @@
  * Each run owns exactly one skeleton, one struct_ops link and one stats
  * server; run_once() releases all three on every path, so a failure at any
  * step leaves nothing loaded and a restart starts from scratch.
+ *
+ * Started by a switcher for a prepared start (schedkit/sched.h), the first
+ * run stops between load and attach until the switcher says "attach"; the
+ * exchange itself is in sched_ready.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +64,16 @@ struct sk_sched {
 	struct sk_exit_info *exit;	/* mmap()ed .data.sk_exit */
 	struct sk_stats_server *server;
 
+	/*
+	 * Prepared start (schedkit/sched.h): the switcher's socket until the
+	 * first attach answered, then -1 for good; aborted when the switcher
+	 * let go before asking for the attach.
+	 */
+	int ready_fd;
+	bool aborted;
+	/* the last error line printed, for "failed REASON" */
+	char why[SK_READY_LINE_MAX - 16];
+
 	/* stats: collect() runs on the server thread and the main thread */
 	pthread_mutex_t stats_lock;
 	const struct sk_stat_struct *top_st;
@@ -101,6 +118,21 @@ static double now_s(struct timespec *ts)
 static double elapsed_s(const struct timespec *a, const struct timespec *b)
 {
 	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/*
+ * Print "prog: message" on stderr and keep the message, so that a prepared
+ * start can hand the switcher the same reason in one line.
+ */
+__attribute__((format(printf, 2, 3)))
+static void say(struct sk_sched *sk, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sk->why, sizeof(sk->why), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", sk->prog, sk->why);
 }
 
 static void install_signals(void)
@@ -368,29 +400,68 @@ static void show_libbpf_tail(struct sk_sched *sk)
 		fprintf(stderr, "%.*s\n", (int)len, tail);
 }
 
+/*
+ * The verifier's reason among the last lines of its log: the last line
+ * that is not one of the statistics it prints after giving up.
+ */
+static void verifier_verdict(const char *tail, size_t len, char *out,
+			     size_t out_len)
+{
+	static const char *const stats[] = {
+		"processed ", "verification time", "stack depth", "max_states",
+	};
+	const char *end = tail + len;
+
+	snprintf(out, out_len, "see the end of its log");
+	while (end > tail) {
+		const char *line = end, *eol = end;
+		size_t i, n;
+		bool skip = false;
+
+		while (line > tail && line[-1] != '\n')
+			line--;
+		end = line > tail ? line - 1 : tail;
+		n = eol - line;
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+			n--;
+		if (!n)
+			continue;
+		for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
+			skip |= !strncmp(line, stats[i], strlen(stats[i]));
+		if (!skip) {
+			snprintf(out, out_len, "%.*s", (int)n, line);
+			return;
+		}
+	}
+}
+
 static void report_load_failure(struct sk_sched *sk, int err)
 {
 	const char *text = sk_log_text(), *tail;
-	char prog[128];
+	char prog[128], verdict[256];
 	size_t len;
 
 	if (sk_log_verifier_tail(text, VERIFIER_TAIL_LINES, prog, sizeof(prog),
 				 &tail, &len)) {
+		verifier_verdict(tail, len, verdict, sizeof(verdict));
 		if (sk->cli.verbose) {
-			fprintf(stderr, "%s: the BPF verifier rejected program '%s'; its whole log is above\n",
-				sk->prog, prog);
-			return;
+			say(sk, "the BPF verifier rejected program '%s'; its whole log is above",
+			    prog);
+		} else {
+			fprintf(stderr, "%s: the BPF verifier rejected program '%s' (%s); the end of its log:\n%.*s\n",
+				sk->prog, prog, strerror(-err), (int)len, tail);
+			fprintf(stderr, "%s: run with --verbose to see the whole verifier log\n",
+				sk->prog);
 		}
-		fprintf(stderr, "%s: the BPF verifier rejected program '%s' (%s); the end of its log:\n%.*s\n",
-			sk->prog, prog, strerror(-err), (int)len, tail);
-		fprintf(stderr, "%s: run with --verbose to see the whole verifier log\n",
-			sk->prog);
+		/* what a switcher shows in its one line */
+		snprintf(sk->why, sizeof(sk->why),
+			 "the BPF verifier rejected program '%s': %s", prog, verdict);
 		return;
 	}
 
 	show_libbpf_tail(sk);
-	fprintf(stderr, "%s: loading the BPF scheduler failed: %s (run with --verbose for details)\n",
-		sk->prog, strerror(-err));
+	say(sk, "loading the BPF scheduler failed: %s (run with --verbose for details)",
+	    strerror(-err));
 }
 
 static void report_attach_failure(struct sk_sched *sk, int err)
@@ -399,16 +470,15 @@ static void report_attach_failure(struct sk_sched *sk, int err)
 
 	if (err == -EBUSY &&
 	    sk_sys_check(SK_SYSFS_SCHED_EXT, msg, sizeof(msg)) == -EBUSY) {
-		fprintf(stderr, "%s: %s\n", sk->prog, msg);
+		say(sk, "%s", msg);
 		return;
 	}
 	if (err == -EPERM || err == -EACCES) {
-		fprintf(stderr, "%s: not allowed to attach a sched_ext scheduler: run as root\n",
-			sk->prog);
+		say(sk, "not allowed to attach a sched_ext scheduler: run as root");
 		return;
 	}
-	fprintf(stderr, "%s: attaching the scheduler failed: %s (see 'dmesg' for the kernel's reason)\n",
-		sk->prog, strerror(-err));
+	say(sk, "attaching the scheduler failed: %s (see 'dmesg' for the kernel's reason)",
+	    strerror(-err));
 }
 
 static int open_skel(struct sk_sched *sk)
@@ -423,16 +493,15 @@ static int open_skel(struct sk_sched *sk)
 	if (!sk->skel) {
 		ret = errno ? -errno : -EINVAL;
 		show_libbpf_tail(sk);
-		fprintf(stderr, "%s: opening the BPF object failed: %s\n",
-			sk->prog, strerror(-ret));
+		say(sk, "opening the BPF object failed: %s", strerror(-ret));
 		return ret;
 	}
 	sk->obj = ops->object(sk->skel);
 
 	sk->ops_map = find_struct_ops(sk->obj);
 	if (!sk->ops_map) {
-		fprintf(stderr, "%s: the BPF object has %d struct_ops maps; it needs exactly one SEC(\".struct_ops.link\") struct sched_ext_ops\n",
-			sk->prog, count_struct_ops(sk->obj));
+		say(sk, "the BPF object has %d struct_ops maps; it needs exactly one SEC(\".struct_ops.link\") struct sched_ext_ops",
+		    count_struct_ops(sk->obj));
 		return -EINVAL;
 	}
 	/*
@@ -446,8 +515,8 @@ static int open_skel(struct sk_sched *sk)
 
 	exit_map = bpf_object__find_map_by_name(sk->obj, SK_EXIT_SEC);
 	if (!exit_map || bpf_map__value_size(exit_map) != sizeof(struct sk_exit_info)) {
-		fprintf(stderr, "%s: the BPF object has no usable %s section: include schedkit/bpf/exit.bpf.h and record the exit from ops.exit\n",
-			sk->prog, SK_EXIT_SEC);
+		say(sk, "the BPF object has no usable %s section: include schedkit/bpf/exit.bpf.h and record the exit from ops.exit",
+		    SK_EXIT_SEC);
 		return -EINVAL;
 	}
 
@@ -488,8 +557,8 @@ static int load_skel(struct sk_sched *sk)
 	exit_map = bpf_object__find_map_by_name(sk->obj, SK_EXIT_SEC);
 	sk->exit = bpf_map__initial_value(exit_map, &size);
 	if (!sk->exit || size != sizeof(*sk->exit)) {
-		fprintf(stderr, "%s: %s is not memory-mapped; is it a global variable?\n",
-			sk->prog, SK_EXIT_SEC);
+		say(sk, "%s is not memory-mapped; is it a global variable?",
+		    SK_EXIT_SEC);
 		sk->exit = NULL;
 		return -EINVAL;
 	}
@@ -503,8 +572,7 @@ static int attach(struct sk_sched *sk)
 	/* programs other than struct_ops (tracepoints...) if the object has any */
 	ret = bpf_object__attach_skeleton(sk->desc->skel->skeleton(sk->skel));
 	if (ret) {
-		fprintf(stderr, "%s: attaching the BPF programs failed: %s\n",
-			sk->prog, strerror(-ret));
+		say(sk, "attaching the BPF programs failed: %s", strerror(-ret));
 		return ret;
 	}
 
@@ -569,9 +637,66 @@ static void teardown(struct sk_sched *sk)
 }
 
 /*
+ * From "loaded" to the attach of a prepared start the machine is, or is
+ * about to be, without a sched_ext scheduler, and that gap should be the
+ * attach alone, not the attach plus a wait behind CPU hogs for the
+ * default scheduler to run us. So wait and attach as SCHED_FIFO, above
+ * every fair and sched_ext task, then return to the policy we had;
+ * SCHED_RESET_ON_FORK keeps anything we start out of it. Failing to get
+ * it (no privilege) only costs time.
+ */
+static bool rt_boost(int *policy, struct sched_param *param)
+{
+	struct sched_param rt = { .sched_priority = 1 };
+
+	*policy = sched_getscheduler(0);
+	return *policy >= 0 && !sched_getparam(0, param) &&
+	       !sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &rt);
+}
+
+/*
+ * Prepared start: tell the switcher that the object is loaded and wait
+ * for its word. Returns 1 to attach; 0 when a signal came or the switcher
+ * let go (sk->aborted), both meaning "exit without attaching"; -EPROTO
+ * after refusing anything but "attach".
+ */
+static int wait_for_attach(struct sk_sched *sk)
+{
+	char line[SK_READY_LINE_MAX];
+	int ret;
+
+	ret = sk_ready_send(sk->ready_fd, "loaded", SK_READY_MARKER);
+	while (!ret || ret == -ETIMEDOUT || ret == -EINTR) {
+		if (stop_signal)
+			return 0;
+		ret = sk_ready_recv(sk->ready_fd, line, sizeof(line), POLL_MS);
+		if (ret == 1 && !strcmp(line, "attach"))
+			return 1;
+		if (ret == 1) {
+			say(sk, "the switcher sent '%.64s' where only \"attach\" is understood",
+			    line);
+			return -EPROTO;
+		}
+		if (!ret) {
+			/* EOF: the switcher called the switch off */
+			sk->aborted = true;
+			return 0;
+		}
+	}
+	if (ret == -EPIPE || ret == -ECONNRESET) {
+		sk->aborted = true;
+		return 0;
+	}
+	say(sk, "the switcher's socket (%s) failed: %s", SK_READY_ENV,
+	    strerror(-ret));
+	return -EPROTO;
+}
+
+/*
  * One life of the scheduler. Returns 0 with *@ei filled once it ran and
- * stopped (or with ei->kind == SK_EXIT_NONE if a signal came before the
- * attach), or a negative errno after printing why it never ran.
+ * stopped (or with ei->kind == SK_EXIT_NONE if a signal came, or a
+ * prepared start was called off, before the attach), or a negative errno
+ * after printing why it never ran.
  */
 static int run_once(struct sk_sched *sk, struct sk_exit_info *ei)
 {
@@ -594,9 +719,30 @@ static int run_once(struct sk_sched *sk, struct sk_exit_info *ei)
 	ret = load_skel(sk);
 	if (ret || stop_signal)
 		goto out;
-	ret = attach(sk);
-	if (ret)
-		goto out;
+	if (sk->ready_fd >= 0) {
+		struct sched_param param;
+		int policy;
+		bool boosted = rt_boost(&policy, &param), attached = false;
+
+		/* 0: called off, before any attach */
+		ret = wait_for_attach(sk);
+		if (ret > 0) {
+			ret = attach(sk);
+			attached = !ret;
+		}
+		if (boosted)
+			sched_setscheduler(0, policy, &param);
+		if (!attached)
+			goto out;
+		/* the first attach only: restarts are ours alone */
+		sk_ready_send(sk->ready_fd, "attached", NULL);
+		close(sk->ready_fd);
+		sk->ready_fd = -1;
+	} else {
+		ret = attach(sk);
+		if (ret)
+			goto out;
+	}
 
 	if (sk->desc->stats)
 		start_stats(sk);
@@ -651,7 +797,7 @@ static int run(struct sk_sched *sk)
 			status = stop_signal ? 0 : 1;
 			break;
 		}
-		if (ei->kind == SK_EXIT_NONE && stop_signal) {
+		if (ei->kind == SK_EXIT_NONE && (stop_signal || sk->aborted)) {
 			status = 0;	/* interrupted before attaching */
 			break;
 		}
@@ -679,15 +825,43 @@ static int check_system(struct sk_sched *sk)
 	int ret;
 
 	ret = sk_sys_check(SK_SYSFS_SCHED_EXT, msg, sizeof(msg));
+	/* a prepared start loads beside the scheduler it is to replace */
+	if (ret == -EBUSY && sk->ready_fd >= 0)
+		ret = 0;
 	if (ret) {
-		fprintf(stderr, "%s: %s\n", sk->prog, msg);
+		say(sk, "%s", msg);
 		return ret;
 	}
 	if (geteuid() != 0) {
-		fprintf(stderr, "%s: loading a scheduler needs root: run it with sudo\n",
-			sk->prog);
+		say(sk, "loading a scheduler needs root: run it with sudo");
 		return -EPERM;
 	}
+	return 0;
+}
+
+/*
+ * Take the prepared-start socket from the environment, if any, and keep
+ * it from the environment and the fds of anything we might run.
+ */
+static int ready_setup(struct sk_sched *sk)
+{
+	const char *val = getenv(SK_READY_ENV);
+	char copy[32];
+	int ret;
+
+	if (!val)
+		return 0;
+	snprintf(copy, sizeof(copy), "%s", val);
+	unsetenv(SK_READY_ENV);
+	if (!copy[0])
+		return 0;
+	ret = sk_ready_parse_fd(copy, &sk->ready_fd);
+	if (ret) {
+		say(sk, "%s=%s is not an open socket (%s); it is only for schedkit switch",
+		    SK_READY_ENV, copy, strerror(-ret));
+		return ret;
+	}
+	fcntl(sk->ready_fd, F_SETFD, FD_CLOEXEC);
 	return 0;
 }
 
@@ -721,12 +895,16 @@ int sk_sched_main(const struct sk_sched_desc *desc, int argc, char **argv)
 		return 1;
 	}
 	sk->desc = desc;
+	sk->ready_fd = -1;
 	snprintf(sk->prog, sizeof(sk->prog), "scx_%s", desc->name);
 	pthread_mutex_init(&sk->stats_lock, NULL);
 
+	if (ready_setup(sk)) {
+		status = 2;
+		goto out;
+	}
 	if (sk_opts_parse(desc->opts, argc, argv, &sk->cli, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s (see %s --help)\n", sk->prog, err,
-			sk->prog);
+		say(sk, "%s (see %s --help)", err, sk->prog);
 		status = 2;
 		goto out;
 	}
@@ -734,8 +912,7 @@ int sk_sched_main(const struct sk_sched_desc *desc, int argc, char **argv)
 	    desc->check_opts(err, sizeof(err))) {
 		if (!err[0])
 			snprintf(err, sizeof(err), "these options do not go together");
-		fprintf(stderr, "%s: %s (see %s --help)\n", sk->prog, err,
-			sk->prog);
+		say(sk, "%s (see %s --help)", err, sk->prog);
 		status = 2;
 		goto out;
 	}
@@ -774,6 +951,13 @@ int sk_sched_main(const struct sk_sched_desc *desc, int argc, char **argv)
 	status = run(sk);
 	sk_log_stop();
 out:
+	if (sk->ready_fd >= 0) {
+		/* never attached: say why, unless the switcher called it off */
+		if (status)
+			sk_ready_send(sk->ready_fd, "failed", sk->why[0] ? sk->why :
+				      "the loader stopped before attaching (see its log)");
+		close(sk->ready_fd);
+	}
 	free(sk->prev);
 	pthread_mutex_destroy(&sk->stats_lock);
 	free(sk);

@@ -28,7 +28,7 @@
 
 #include "switcher.h"
 
-#define LOCK_FILE	SK_CTL_RUN_DIR "/lock"
+#define LOCK_FILE	sk_ctl_run_path(SK_CTL_RUN_LOCK)
 
 enum cmd { CMD_SWITCH, CMD_STOP, CMD_STATUS, CMD_LIST };
 
@@ -72,11 +72,11 @@ static void usage(FILE *out, enum cmd cmd)
 			"the mode's or schedkit.conf's options.NAME). If NAME fails to start or dies\n"
 			"within the settle time, the previous scheduler is started again.\n\n"
 			"  --direct         do it here even if schedkitd runs\n"
-			"  --json           print the result (pid, gap_ms, stop_ms, start_ms) as JSON\n"
+			"  --json           print the result (pid, gap_ms, stop_ms, start_ms...) as JSON\n"
 			"  --timeout S      wait at most S seconds for the kernel to enable it (60)\n"
 			"  --settle-ms MS   it must stay up this long (schedkit.conf settle_ms, 2000)\n"
 			"  --socket PATH    schedkitd's control socket (%s)\n"
-			"  --config PATH    configuration (%s)\n", SK_CTL_DEFAULT_PATH,
+			"  --config PATH    configuration (%s)\n", sk_ctl_run_path(SK_CTL_RUN_CONTROL),
 			SK_CONFIG_DEFAULT_PATH);
 		break;
 	case CMD_STOP:
@@ -324,7 +324,7 @@ static int daemon_call(const struct options *o, enum sk_ctl_req req,
 		return 0;
 	if (ret == -EACCES)
 		die("permission denied on %s: changing the scheduler needs root (try sudo)",
-		    o->socket ?: SK_CTL_DEFAULT_PATH);
+		    o->socket ?: sk_ctl_run_path(SK_CTL_RUN_CONTROL));
 	if (ret)
 		die("%s", err);
 	return 1;
@@ -352,7 +352,7 @@ static int take_lock(void)
 {
 	int fd;
 
-	mkdir(SK_CTL_RUN_DIR, 0755);
+	mkdir(sk_ctl_run_dir(), 0755);
 	fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		die("cannot open %s: %s", LOCK_FILE, strerror(errno));
@@ -403,12 +403,20 @@ static int direct_switch(const struct options *o)
 			json_object_object_add(r, "gap_ms", json_object_new_double(t.gap_ms));
 		json_object_object_add(r, "stop_ms", json_object_new_double(t.stop_ms));
 		json_object_object_add(r, "start_ms", json_object_new_double(t.start_ms));
+		json_object_object_add(r, "prepared", json_object_new_boolean(t.prepared));
+		if (t.prepared) {
+			json_object_object_add(r, "load_ms", json_object_new_double(t.load_ms));
+			json_object_object_add(r, "attach_ms", json_object_new_double(t.attach_ms));
+		}
 		json_object_object_add(r, "via", json_object_new_string("direct"));
 		print_json(r);
 		json_object_put(r);
 	} else {
 		printf("switched to %s (pid %d)", plan.name, (int)cur.pid);
-		if (t.gap_ms >= 0)
+		if (t.gap_ms >= 0 && t.prepared)
+			printf(": %.1f ms without a sched_ext scheduler (loaded in %.1f ms beforehand; stop %.1f ms, attach %.1f ms)",
+			       t.gap_ms, t.load_ms, t.stop_ms, t.attach_ms);
+		else if (t.gap_ms >= 0)
 			printf(": %.1f ms without a sched_ext scheduler (stop %.1f ms, start %.1f ms)",
 			       t.gap_ms, t.stop_ms, t.start_ms);
 		putchar('\n');
@@ -490,6 +498,7 @@ int main(int argc, char **argv)
 	struct json_object *reply = NULL, *v;
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	static char progbuf[64];
+	char err[256];
 	unsigned int i;
 	int ret = 0;
 
@@ -504,6 +513,8 @@ int main(int argc, char **argv)
 	snprintf(progbuf, sizeof(progbuf), "schedkit %s", cmd_names[o.cmd]);
 	prog = progbuf;
 	parse_args(argc, argv, &o);
+	if (sk_ctl_run_dir_check(err, sizeof(err)))
+		die("%s", err);
 
 	switch (o.cmd) {
 	case CMD_SWITCH:

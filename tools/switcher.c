@@ -4,10 +4,19 @@
  * switcher.h). All timing comes from polling /sys/kernel/sched_ext/state
  * every millisecond: it is the one signal every sched_ext loader gives,
  * whatever language it is written in.
+ *
+ * Loaders built on libschedkit get a prepared start (schedkit/sched.h):
+ * they load and verify while the old scheduler runs and attach when told,
+ * so that the gap is the kernel's disable and enable alone. Telling them
+ * apart takes a look at the file, never a run: an external loader does
+ * not know SCHEDKIT_READY_FD and would try to attach while the old one is
+ * still enabled.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -23,6 +33,7 @@
 
 #include <schedkit/ctl.h>
 #include <schedkit/config.h>
+#include <schedkit/sched.h>
 #include <schedkit/util.h>
 
 #include "switcher.h"
@@ -307,10 +318,10 @@ static struct json_object *args_json(char *const *args)
 int sw_state_save(const struct sw_proc *p)
 {
 	struct json_object *o = json_object_new_object();
-	char tmp[] = SW_STATE_FILE ".tmp";
+	const char *tmp = sk_ctl_run_path(SK_CTL_RUN_STATE_TMP);
 	int ret = 0;
 
-	mkdir(SK_CTL_RUN_DIR, 0755);
+	mkdir(SW_LOG_DIR, 0755);
 	json_object_object_add(o, "pid", json_object_new_int(p->pid));
 	json_object_object_add(o, "starttime", json_object_new_uint64(p->starttime));
 	json_object_object_add(o, "name", json_object_new_string(p->name));
@@ -486,45 +497,80 @@ static bool proc_gone(struct sw_proc *p, int *status)
 	return !sw_proc_alive(p);
 }
 
+/*
+ * Stopping a loader: SIGINT, then SIGTERM after 3 s and SIGKILL after 10 s
+ * while it is still there; given up after 20 s.
+ */
+struct stopping {
+	struct sw_proc *p;
+	long long t0;		/* when SIGINT went */
+	bool gone, term, killed;
+};
+
+static void stop_begin(struct stopping *s, struct sw_proc *p)
+{
+	s->p = p;
+	s->t0 = sw_now_ns();
+	s->gone = !p || !p->pid;
+	s->term = s->killed = false;
+	if (!s->gone)
+		kill(p->pid, SIGINT);
+}
+
+/* Reaps or escalates, as time @now asks. */
+static void stop_poll(struct stopping *s, long long now)
+{
+	int status;
+
+	if (!s->gone)
+		s->gone = proc_gone(s->p, &status);
+	if (!s->gone && !s->term && now - s->t0 > 3000000000LL) {
+		kill(s->p->pid, SIGTERM);
+		s->term = true;
+	}
+	if (!s->gone && !s->killed && now - s->t0 > 10000000000LL) {
+		kill(s->p->pid, SIGKILL);
+		s->killed = true;
+	}
+}
+
+static int stop_timed_out(const struct stopping *s, long long now, char *err,
+			  size_t err_len)
+{
+	if (now - s->t0 <= 20000000000LL)
+		return 0;
+	sk_set_err(err, err_len, s->gone ?
+		"sched_ext did not return to disabled within 20 s after the loader exited" :
+		"scx_%s (pid %d) did not exit within 20 s, even after SIGKILL",
+		s->p ? s->p->name : "?", s->p ? (int)s->p->pid : 0);
+	return -ETIMEDOUT;
+}
+
 int sw_stop(struct sw_proc *cur, struct sw_timing *t, long long *left_ns,
 	    char *err, size_t err_len)
 {
-	long long t0 = sw_now_ns(), now;
-	bool gone = !cur || !cur->pid, term = false, killed = false;
-	int status;
+	struct stopping s;
+	long long now;
+	int ret;
 
 	*left_ns = 0;
-	if (!gone)
-		kill(cur->pid, SIGINT);
+	stop_begin(&s, cur);
 	for (;;) {
 		bool enabled = state_is("enabled");
 
 		now = sw_now_ns();
 		if (!enabled && !*left_ns)
 			*left_ns = now;
-		if (!gone)
-			gone = proc_gone(cur, &status);
-		if (gone && state_is("disabled"))
+		stop_poll(&s, now);
+		if (s.gone && state_is("disabled"))
 			break;
-		if (!gone && !term && now - t0 > 3000000000LL) {
-			kill(cur->pid, SIGTERM);
-			term = true;
-		}
-		if (!gone && !killed && now - t0 > 10000000000LL) {
-			kill(cur->pid, SIGKILL);
-			killed = true;
-		}
-		if (now - t0 > 20000000000LL) {
-			sk_set_err(err, err_len, gone ?
-				"sched_ext did not return to disabled within 20 s after the loader exited" :
-				"scx_%s (pid %d) did not exit within 20 s, even after SIGKILL",
-				cur ? cur->name : "?", cur ? (int)cur->pid : 0);
-			return -ETIMEDOUT;
-		}
+		ret = stop_timed_out(&s, now, err, err_len);
+		if (ret)
+			return ret;
 		sleep_ns(POLL_NS);
 	}
 	if (t)
-		t->stop_ms = (now - t0) / 1e6;
+		t->stop_ms = (now - s.t0) / 1e6;
 	return 0;
 }
 
@@ -611,10 +657,39 @@ static void kill_child(pid_t pid, int sig, int *status)
 	}
 }
 
-static pid_t spawn(const char *exe, const char *name, char *const *args,
-		   const char *log)
+extern char **environ;
+
+/*
+ * The loader's environment: ours without SK_READY_ENV, plus @ready (e.g.
+ * "SCHEDKIT_READY_FD=3") when not NULL. Built before fork(), as the
+ * child may only exec. NULL on ENOMEM.
+ */
+static char **loader_env(const char *ready)
 {
-	char **argv;
+	size_t n = 0, i, k = 0, plen = strlen(SK_READY_ENV "=");
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], SK_READY_ENV "=", plen))
+			env[k++] = environ[i];
+	if (ready)
+		env[k++] = (char *)ready;
+	return env;
+}
+
+/*
+ * Starts @exe in its own session with output to @log. @ready_sock >= 0:
+ * a prepared start, the loader gets that socket as fd 3 and SK_READY_ENV=3.
+ */
+static pid_t spawn(const char *exe, const char *name, char *const *args,
+		   const char *log, int ready_sock)
+{
+	char **argv, **env;
 	int n = 0, i, fd;
 	pid_t pid;
 	sigset_t all;
@@ -622,8 +697,12 @@ static pid_t spawn(const char *exe, const char *name, char *const *args,
 	while (args && args[n])
 		n++;
 	argv = calloc(n + 2, sizeof(*argv));
-	if (!argv)
+	env = loader_env(ready_sock >= 0 ? SK_READY_ENV "=3" : NULL);
+	if (!argv || !env) {
+		free(argv);
+		free(env);
 		return -ENOMEM;
+	}
 	argv[0] = (char *)exe;
 	for (i = 0; i < n; i++)
 		argv[i + 1] = args[i];
@@ -645,8 +724,13 @@ static pid_t spawn(const char *exe, const char *name, char *const *args,
 		dup2(null, 0);
 		dup2(fd >= 0 ? fd : null, 1);
 		dup2(fd >= 0 ? fd : null, 2);
-		syscall(SYS_close_range, 3, ~0U, 0);
-		execv(exe, argv);
+		/* the caller keeps ready_sock above 2, so 0-2 are safe */
+		if (ready_sock == 3)
+			fcntl(3, F_SETFD, 0);
+		else if (ready_sock >= 0)
+			dup2(ready_sock, 3);
+		syscall(SYS_close_range, ready_sock >= 0 ? 4 : 3, ~0U, 0);
+		execve(exe, argv, env);
 		dprintf(2, "schedkit: cannot run %s: %s\n", exe, strerror(errno));
 		_exit(127);
 	}
@@ -654,6 +738,7 @@ static pid_t spawn(const char *exe, const char *name, char *const *args,
 	if (fd >= 0)
 		close(fd);
 	free(argv);
+	free(env);
 	return pid < 0 ? -errno : pid;
 }
 
@@ -669,10 +754,10 @@ int sw_start(const char *exe, const char *name, char *const *args,
 
 	memset(out, 0, sizeof(*out));
 	mkdir(SW_LOG_DIR, 0755);
-	snprintf(log, sizeof(log), SW_LOG_DIR "/scx_%s.log", name);
+	snprintf(log, sizeof(log), "%s/scx_%s.log", SW_LOG_DIR, name);
 	snprintf(prog, sizeof(prog), "%s", strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe);
 	t0 = sw_now_ns();
-	pid = spawn(exe, name, args, log);
+	pid = spawn(exe, name, args, log, -1);
 	if (pid < 0) {
 		sk_set_err(err, err_len, "cannot start %s: %s", exe, strerror(-pid));
 		return pid;
@@ -728,19 +813,369 @@ int sw_start(const char *exe, const char *name, char *const *args,
 	return 0;
 }
 
+bool sw_speaks_ready(const char *exe)
+{
+	static const char marker[] = SK_READY_MARKER;
+	const size_t mlen = sizeof(marker) - 1;
+	const char *env = getenv("SCHEDKIT_SWITCH_PREPARED");
+	char buf[65536];
+	size_t keep = 0;
+	bool found = false;
+	ssize_t n;
+	int fd;
+
+	if (env && !strcmp(env, "0"))
+		return false;
+	fd = open(exe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (!found && (n = read(fd, buf + keep, sizeof(buf) - keep)) > 0) {
+		size_t have = keep + n;
+
+		found = memmem(buf, have, marker, mlen) != NULL;
+		/* a marker cut by the end of this read is whole in the next */
+		keep = have < mlen - 1 ? have : mlen - 1;
+		memmove(buf, buf + have - keep, keep);
+	}
+	close(fd);
+	return found;
+}
+
+/*
+ * The gap is timed by this process reading sysfs every millisecond. On a
+ * loaded machine its own wake-ups would wait behind the CPU hogs, for a
+ * whole round of them under a FIFO-like BPF scheduler, and blur both ends
+ * of the gap. As SCHED_FIFO it is above every fair and sched_ext task for
+ * that while; SCHED_RESET_ON_FORK keeps a loader started meanwhile out of
+ * it. Without the privilege it times as well as it can.
+ */
+struct rt_boost {
+	int policy;
+	struct sched_param param;
+	bool on;
+};
+
+static void rt_boost(struct rt_boost *b)
+{
+	struct sched_param rt = { .sched_priority = 1 };
+
+	b->policy = sched_getscheduler(0);
+	b->on = b->policy >= 0 && !sched_getparam(0, &b->param) &&
+		!sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &rt);
+}
+
+static void rt_unboost(struct rt_boost *b)
+{
+	if (b->on)
+		sched_setscheduler(0, b->policy, &b->param);
+	b->on = false;
+}
+
+/* Waits up to @ms for our child @pid to exit on its own, then kills it. */
+static void reap_child(pid_t pid, int ms, int *status)
+{
+	long long end = sw_now_ns() + ms * 1000000LL;
+
+	while (waitpid(pid, status, WNOHANG) == 0) {
+		if (sw_now_ns() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			return;
+		}
+		sleep_ns(10 * POLL_NS);
+	}
+}
+
+/*
+ * The new scheduler failed after @old was stopped (or none ran): start
+ * @old again with its own options. @cur is cleared, then holds the
+ * restarted loader. Explains in @err, starting with @why; returns @ret.
+ */
+static int roll_back(struct sw_proc *cur, const struct sw_proc *old,
+		     const char *why, int ret, int timeout_ms,
+		     bool *rolled_back, char *err, size_t err_len)
+{
+	struct sw_proc none = { 0 };
+	struct sw_timing rb_t;
+	char rb_err[512];
+	long long l;
+
+	sw_proc_clear(cur);
+	if (!old->pid) {
+		sk_set_err(err, err_len, "%s; the kernel's default scheduler is running", why);
+		sw_state_clear();
+		return ret;
+	}
+	/*
+	 * A loader that died after enabling leaves the kernel disabling it
+	 * for a moment, and the old loader would refuse to start meanwhile.
+	 */
+	sw_stop(&none, NULL, &l, rb_err, sizeof(rb_err));
+	if (!sw_start(old->exe, old->name, old->args, timeout_ms, 0, 0, cur, &rb_t,
+		      rb_err, sizeof(rb_err))) {
+		*rolled_back = true;
+		sw_state_save(cur);
+		sk_set_err(err, err_len, "%s; rolled back to scx_%s", why, old->name);
+	} else {
+		sw_state_clear();
+		sk_set_err(err, err_len, "%s; rolling back to scx_%s failed too (%s); the kernel's default scheduler is running",
+			why, old->name, rb_err);
+	}
+	return ret;
+}
+
+/* Why a prepared loader sent no "loaded"/"attached": its line or its log. */
+static void prepared_why(char *buf, size_t len, int got, const char *line,
+			 int status, const char *log, const char *prog)
+{
+	char tail[600], how[64];
+
+	describe_status(how, sizeof(how), status);
+	if (got == 1 && !strncmp(line, "failed ", 7)) {
+		snprintf(buf, len, "(%s): %s", how, line + 7);
+		return;
+	}
+	log_tail(log, prog, tail, sizeof(tail));
+	if (got == 1)
+		snprintf(buf, len, "(%s; it answered '%.80s')%s%s", how, line,
+			 tail[0] ? ": " : "", tail);
+	else
+		snprintf(buf, len, "(%s)%s%s", how, tail[0] ? ": " : "", tail);
+}
+
+/*
+ * sw_switch() for a loader that speaks the prepared start: start it,
+ * wait for "loaded", stop @cur only as far as sched_ext reading
+ * "disabled", send "attach", and take the gap from the state changes
+ * (sampled every millisecond, and at once when "attached" comes).
+ */
+static int switch_prepared(struct sw_proc *cur, const char *exe,
+			   const char *name, char *const *args, int timeout_ms,
+			   unsigned int settle_ms, struct sw_timing *t,
+			   bool *rolled_back, char *err, size_t err_len)
+{
+	char log[PATH_MAX], prog[80], line[SK_READY_LINE_MAX], why[1024];
+	struct sw_proc old = { 0 }, next = { 0 };
+	long long t0, t_attach, enabled_at = 0, left = 0, now;
+	long long limit = (long long)timeout_ms * 1000000LL;
+	struct stopping stop;
+	struct rt_boost boost;
+	int sv[2], i, got, status = 0, ret;
+	bool was_enabled = false;
+	pid_t pid;
+
+	t->prepared = true;
+	mkdir(SW_LOG_DIR, 0755);
+	snprintf(log, sizeof(log), "%s/scx_%s.log", SW_LOG_DIR, name);
+	snprintf(prog, sizeof(prog), "%s", strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		ret = -errno;
+		sk_set_err(err, err_len, "cannot make a socket pair: %s", strerror(-ret));
+		return ret;
+	}
+	/* spawn() puts the loader's stdio on 0-2: keep the socket above */
+	for (i = 0; i < 2; i++) {
+		if (sv[i] > 2)
+			continue;
+		ret = fcntl(sv[i], F_DUPFD_CLOEXEC, 3);
+		close(sv[i]);
+		sv[i] = ret;
+	}
+	if (sv[0] < 0 || sv[1] < 0) {
+		ret = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		sk_set_err(err, err_len, "cannot make a socket pair: %s", strerror(-ret));
+		return ret;
+	}
+	t0 = sw_now_ns();
+	pid = spawn(exe, name, args, log, sv[1]);
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		sk_set_err(err, err_len, "cannot start %s: %s", exe, strerror(-pid));
+		return pid;
+	}
+
+	/* 1. load and verify while the old scheduler runs */
+	do
+		got = sk_ready_recv(sv[0], line, sizeof(line), timeout_ms);
+	while (got == -EINTR);
+	if (got != 1 || strncmp(line, "loaded", 6)) {
+		close(sv[0]);
+		if (got == -ETIMEDOUT) {
+			kill_child(pid, SIGKILL, &status);
+			log_tail(log, prog, why, sizeof(why));
+			sk_set_err(err, err_len, "scx_%s did not load within %d s%s%s",
+				name, timeout_ms / 1000, why[0] ? ": " : "", why);
+			*rolled_back = cur->pid != 0;
+			return -ETIMEDOUT;
+		}
+		/* it is on its way out, or exits 0 on the EOF we just gave it */
+		reap_child(pid, 5000, &status);
+		prepared_why(why, sizeof(why), got, line, status, log, prog);
+		*rolled_back = cur->pid != 0;
+		if (cur->pid)
+			sk_set_err(err, err_len, "scx_%s failed to load %s; scx_%s kept running (it was never stopped)",
+				name, why, cur->name);
+		else
+			sk_set_err(err, err_len, "scx_%s failed to load %s; the kernel's default scheduler is running",
+				name, why);
+		return -ECANCELED;
+	}
+	now = sw_now_ns();
+	t->load_ms = (now - t0) / 1e6;
+
+	/* 2. the old one goes, as far as the kernel is concerned */
+	if (sw_proc_copy(&old, cur)) {
+		close(sv[0]);
+		reap_child(pid, 5000, &status);
+		return -ENOMEM;
+	}
+	rt_boost(&boost);
+	stop_begin(&stop, cur);
+	for (;;) {
+		char state[32];
+
+		read_sys("state", state, sizeof(state));
+		now = sw_now_ns();
+		/* no gap to measure when nothing was enabled to begin with */
+		if (!strcmp(state, "enabled"))
+			was_enabled = true;
+		else if (was_enabled && !left)
+			left = now;
+		if (!strcmp(state, "disabled"))
+			break;
+		stop_poll(&stop, now);
+		ret = stop_timed_out(&stop, now, err, err_len);
+		if (ret) {
+			rt_unboost(&boost);
+			close(sv[0]);
+			reap_child(pid, 5000, &status);
+			sw_proc_clear(&old);
+			return ret;
+		}
+		sleep_ns(POLL_NS);
+	}
+	t->stop_ms = (now - stop.t0) / 1e6;
+
+	/* 3. attach: the only work left inside the gap */
+	t_attach = sw_now_ns();
+	got = sk_ready_send(sv[0], "attach", NULL);
+	if (!got) {
+		do {
+			got = sk_ready_recv(sv[0], line, sizeof(line), 1);
+			now = sw_now_ns();
+			if (!enabled_at && state_is("enabled"))
+				enabled_at = now;
+		} while ((got == -ETIMEDOUT || got == -EINTR) && now - t_attach <= limit);
+	} else {
+		got = 0;	/* it is gone: read as EOF */
+	}
+	rt_unboost(&boost);
+	close(sv[0]);
+	if (got == 1 && !strcmp(line, "attached") && !enabled_at &&
+	    state_is("enabled"))
+		enabled_at = sw_now_ns();
+	if (got == 1 && !strcmp(line, "attached") && enabled_at) {
+		t->attach_ms = (enabled_at - t_attach) / 1e6;
+		t->start_ms = (enabled_at - t0) / 1e6;
+		t->gap_ms = left > 0 ? (enabled_at - left) / 1e6 : -1;
+	}
+
+	/* the old loader finishes its teardown meanwhile; see that it ends */
+	while (!stop.gone) {
+		now = sw_now_ns();
+		stop_poll(&stop, now);
+		if (stop_timed_out(&stop, now, why, sizeof(why)))
+			break;
+		sleep_ns(10 * POLL_NS);
+	}
+	sw_proc_clear(cur);
+
+	if (got != 1 || strcmp(line, "attached") || !enabled_at) {
+		if (got == -ETIMEDOUT) {
+			kill_child(pid, SIGKILL, &status);
+			snprintf(why, sizeof(why), "scx_%s did not attach within %d s",
+				 name, timeout_ms / 1000);
+		} else {
+			reap_child(pid, 5000, &status);
+			if (got == 1 && !strcmp(line, "attached"))
+				snprintf(why, sizeof(why),
+					 "scx_%s attached but sched_ext did not enable it", name);
+			else {
+				char how[800];
+
+				prepared_why(how, sizeof(how), got, line, status, log, prog);
+				snprintf(why, sizeof(why), "scx_%s failed to attach %s", name, how);
+			}
+		}
+		ret = roll_back(cur, &old, why, -ECANCELED, timeout_ms, rolled_back,
+				err, err_len);
+		sw_proc_clear(&old);
+		return ret;
+	}
+
+	/* 4. it must stay up for the settle time, as in sw_start() */
+	next.pid = pid;
+	next.child = true;
+	snprintf(next.exe, sizeof(next.exe), "%s", exe);
+	snprintf(next.name, sizeof(next.name), "%s", name);
+	for (;;) {
+		now = sw_now_ns();
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			char how[64], tail[600];
+
+			describe_status(how, sizeof(how), status);
+			log_tail(log, prog, tail, sizeof(tail));
+			snprintf(why, sizeof(why), "scx_%s stopped right after it was enabled (%s)%s%s",
+				 name, how, tail[0] ? ": " : "", tail);
+			ret = roll_back(cur, &old, why, -ECANCELED, timeout_ms,
+					rolled_back, err, err_len);
+			sw_proc_clear(&old);
+			return ret;
+		}
+		if (now - enabled_at >= (long long)settle_ms * 1000000LL)
+			break;
+		sleep_ns(20 * POLL_NS);
+	}
+	if (!state_is("enabled")) {
+		kill_child(pid, SIGINT, &status);
+		snprintf(why, sizeof(why), "scx_%s was ejected by the kernel within %u ms of starting",
+			 name, settle_ms);
+		ret = roll_back(cur, &old, why, -ECANCELED, timeout_ms, rolled_back,
+				err, err_len);
+		sw_proc_clear(&old);
+		return ret;
+	}
+	{
+		bool zombie;
+
+		proc_starttime(pid, &next.starttime, &zombie);
+	}
+	next.args = strv_dup(args);
+	next.since = time(NULL) - (now - enabled_at) / 1000000000LL;
+	*cur = next;
+	sw_state_save(cur);
+	sw_proc_clear(&old);
+	return 0;
+}
+
 int sw_switch(struct sw_proc *cur, const char *exe, const char *name,
 	      char *const *args, int timeout_ms, unsigned int settle_ms,
 	      struct sw_timing *t, bool *rolled_back, char *err,
 	      size_t err_len)
 {
 	struct sw_proc old = { 0 }, next = { 0 };
-	char why[1024], rb_err[512];
-	struct sw_timing rb_t;
+	struct rt_boost boost;
+	char why[1024];
 	long long left;
 	int ret;
 
 	*rolled_back = false;
 	t->stop_ms = t->start_ms = t->gap_ms = -1;
+	t->load_ms = t->attach_ms = -1;
+	t->prepared = false;
 	if (!cur->pid && state_is("enabled")) {
 		struct sw_sys sys;
 
@@ -750,15 +1185,23 @@ int sw_switch(struct sw_proc *cur, const char *exe, const char *name,
 			sys.ops);
 		return -EBUSY;
 	}
+	if (sw_speaks_ready(exe))
+		return switch_prepared(cur, exe, name, args, timeout_ms, settle_ms,
+				       t, rolled_back, err, err_len);
+
 	if (sw_proc_copy(&old, cur))
 		return -ENOMEM;
+	/* timed the same way as a prepared switch, to compare the two */
+	rt_boost(&boost);
 	ret = sw_stop(cur, t, &left, err, err_len);
 	if (ret) {
+		rt_unboost(&boost);
 		sw_proc_clear(&old);
 		return ret;
 	}
 	ret = sw_start(exe, name, args, timeout_ms, settle_ms, left, &next, t,
 		       why, sizeof(why));
+	rt_unboost(&boost);
 	if (!ret) {
 		sw_proc_clear(&old);
 		sw_proc_clear(cur);
@@ -766,32 +1209,7 @@ int sw_switch(struct sw_proc *cur, const char *exe, const char *name,
 		sw_state_save(cur);
 		return 0;
 	}
-	sw_proc_clear(cur);
-	if (!old.pid) {
-		sk_set_err(err, err_len, "%s; the kernel's default scheduler is running", why);
-		sw_state_clear();
-		return ret;
-	}
-	/*
-	 * A loader that died after enabling leaves the kernel disabling it
-	 * for a moment, and the old loader would refuse to start meanwhile.
-	 */
-	{
-		struct sw_proc none = { 0 };
-		long long l;
-
-		sw_stop(&none, NULL, &l, rb_err, sizeof(rb_err));
-	}
-	if (!sw_start(old.exe, old.name, old.args, timeout_ms, 0, 0, cur, &rb_t,
-		      rb_err, sizeof(rb_err))) {
-		*rolled_back = true;
-		sw_state_save(cur);
-		sk_set_err(err, err_len, "%s; rolled back to scx_%s", why, old.name);
-	} else {
-		sw_state_clear();
-		sk_set_err(err, err_len, "%s; rolling back to scx_%s failed too (%s); the kernel's default scheduler is running",
-			why, old.name, rb_err);
-	}
+	ret = roll_back(cur, &old, why, ret, timeout_ms, rolled_back, err, err_len);
 	sw_proc_clear(&old);
 	return ret;
 }
@@ -852,4 +1270,12 @@ void sw_plan_clear(struct sw_plan *plan)
 {
 	sk_strv_free(plan->args);
 	plan->args = NULL;
+}
+
+void sw_log_tail(const struct sw_proc *p, char *buf, size_t len)
+{
+	char log[PATH_MAX];
+
+	snprintf(log, sizeof(log), "%s/scx_%s.log", SW_LOG_DIR, p->name);
+	log_tail(log, base_name(p->exe), buf, len);
 }

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <schedkit/ctl.h>
+
 struct json_object;
 
 #define SW_SYSFS	"/sys/kernel/sched_ext"
@@ -25,9 +27,10 @@ struct json_object;
  * tests can drive the engine with fake loaders and a fake state file.
  */
 const char *sw_sysfs(void);
-#define SW_STATE_FILE	"/run/schedkit/active.json"
+/* In the run directory ($SCHEDKIT_RUNDIR or /run/schedkit, schedkit/ctl.h). */
+#define SW_STATE_FILE	sk_ctl_run_path(SK_CTL_RUN_STATE)
 /* Loaders' output goes to SW_LOG_DIR/scx_NAME.log. */
-#define SW_LOG_DIR	"/run/schedkit"
+#define SW_LOG_DIR	sk_ctl_run_dir()
 
 /* What /sys/kernel/sched_ext says. */
 struct sw_sys {
@@ -55,6 +58,10 @@ struct sw_timing {
 	double stop_ms;		/* stop signal -> state disabled */
 	double start_ms;	/* exec -> state enabled */
 	double gap_ms;		/* old scheduler left "enabled" -> new one "enabled" */
+	/* a prepared start (see sw_switch()) */
+	bool prepared;
+	double load_ms;		/* exec -> "loaded", while the old one ran */
+	double attach_ms;	/* "attach" sent -> state enabled */
 };
 
 int sw_sys_read(struct sw_sys *s);
@@ -113,11 +120,29 @@ int sw_start(const char *exe, const char *name, char *const *args,
 	     size_t err_len);
 
 /*
- * A switch with rollback: stops @cur (pid 0: none), starts the new one;
- * if that fails and there was an old one, starts the old one again with
- * its own options. On success @cur becomes the new process. Returns 0,
- * or a negative errno with @err explaining (and whether the rollback
- * worked; *@rolled_back tells).
+ * Whether the loader @exe speaks libschedkit's prepared start (see
+ * schedkit/sched.h): its file holds SK_READY_MARKER. Reads the file, never
+ * runs it. False when it cannot be read, and always when
+ * $SCHEDKIT_SWITCH_PREPARED is "0" (the old stop-then-start switch, to
+ * compare gaps or to get around a loader that misbehaves).
+ */
+bool sw_speaks_ready(const char *exe);
+
+/*
+ * A switch with rollback, from @cur (pid 0: none) to @exe.
+ *
+ * When @exe speaks the prepared start (sw_speaks_ready()), it is started
+ * first and loads and verifies its BPF object while @cur still runs; only
+ * then is @cur stopped, and as soon as sched_ext reads "disabled" the new
+ * one is told to attach, so the gap is the old one's disable plus the new
+ * one's attach. A new loader that fails before it is loaded leaves @cur
+ * running, untouched. Otherwise (any other binary, or a loader that fails
+ * to attach) @cur is stopped, the new one started, and if that fails the
+ * old one is started again with its own options.
+ *
+ * On success @cur becomes the new process. Returns 0, or a negative errno
+ * with @err explaining in one line; *@rolled_back tells whether the
+ * previous scheduler runs (started again, or never stopped).
  */
 int sw_switch(struct sw_proc *cur, const char *exe, const char *name,
 	      char *const *args, int timeout_ms, unsigned int settle_ms,
@@ -147,6 +172,12 @@ struct sk_config;
 int sw_plan(const struct sk_config *cfg, const char *name, char *const *args,
 	    struct sw_plan *plan, char *err, size_t err_len);
 void sw_plan_clear(struct sw_plan *plan);
+
+/*
+ * Why loader @p stopped, in one line, from its log in SW_LOG_DIR (its exit
+ * report when there is one, not the debug dump after it); "" if no log.
+ */
+void sw_log_tail(const struct sw_proc *p, char *buf, size_t len);
 
 /* Nanoseconds of CLOCK_MONOTONIC. */
 long long sw_now_ns(void);

@@ -274,4 +274,71 @@ const struct sk_cli *sk_sched_cli(const struct sk_sched *sk);
 /* Number of possible CPUs (the size of per-CPU arrays), or -errno. */
 int sk_sched_nr_cpus(const struct sk_sched *sk);
 
+/* ---- prepared start ---------------------------------------------------- */
+
+/*
+ * Switching from one scheduler to another leaves the machine on the
+ * kernel's default scheduler from the moment the old one detaches until
+ * the new one attaches. Opening, loading and verifying the new BPF object
+ * takes far longer than attaching it, so a switcher (tools/switcher.c)
+ * can have a loader built on this library do all of that first, while the
+ * old scheduler still runs, and attach only when told:
+ *
+ * The switcher starts the loader with SK_READY_ENV=N in its environment, N
+ * an inherited connected stream socket (one end of a socketpair). The
+ * loader then runs its checks, tolerating another scheduler being
+ * enabled, opens, configures, loads and verifies the object, and sends one
+ * line per step, each at most SK_READY_LINE_MAX bytes with its '\n':
+ *
+ *	loader:   "loaded " SK_READY_MARKER	ready; nothing attached yet
+ *	switcher: "attach"			the old one is gone: attach now
+ *	loader:   "attached"			sched_ext runs it; the socket
+ *						is then closed and never used
+ *						again (not by hotplug restarts)
+ *
+ * Instead of "loaded" or "attached" the loader may send "failed REASON"
+ * (REASON: one line, e.g. the verifier's verdict or "another sched_ext
+ * scheduler ('fifo') is enabled") and exits non-zero; it may also just
+ * exit, so EOF means failure too. EOF from the switcher before "attach",
+ * or SIGINT/SIGTERM, makes the loader exit 0 without ever attaching: an
+ * aborted switch. Anything else from the switcher is refused with
+ * "failed ..." and exit status 1; a value of SK_READY_ENV that is not an
+ * open socket is a usage error (status 2). Unset or empty, the loader
+ * checks that sched_ext is free and attaches at once, as it always did.
+ *
+ * Every loader linked with this library carries SK_READY_MARKER in its
+ * executable (the "loaded" line uses it), so a switcher can tell without
+ * running a binary that it speaks this; others (the kernel's scx_simple,
+ * sched-ext/scx's Rust schedulers) are started only after the old one is
+ * gone.
+ */
+#define SK_READY_ENV		"SCHEDKIT_READY_FD"
+#define SK_READY_MARKER		"schedkit-prepared-start/1"
+#define SK_READY_LINE_MAX	512
+
+/*
+ * Parses the value of SK_READY_ENV: a whole decimal number naming an open
+ * stream socket. Stores it in *@fd and returns 0; -EINVAL (not a number),
+ * -EBADF (not open) or -ENOTSOCK.
+ */
+int sk_ready_parse_fd(const char *val, int *fd);
+
+/*
+ * Sends "@word\n", or "@word @detail\n" with control characters in
+ * @detail turned into spaces and the line cut to SK_READY_LINE_MAX.
+ * Never raises SIGPIPE. 0 or -errno (-EPIPE: the peer is gone).
+ */
+int sk_ready_send(int fd, const char *word, const char *detail);
+
+/*
+ * Receives one line into @buf (NUL-terminated, without '\n'). Waits up to
+ * @timeout_ms (negative: for ever) for its first byte; the rest of a line
+ * that has begun gets one more second. Reads a byte at a time, so nothing
+ * after the line is consumed. Returns 1 with a line, 0 on EOF before any
+ * byte, -ETIMEDOUT, -EINTR (a signal; nothing read), -EPROTO (EOF in the
+ * middle of a line, or a NUL byte), -EMSGSIZE (longer than @len - 1), or
+ * another -errno.
+ */
+int sk_ready_recv(int fd, char *buf, size_t len, int timeout_ms);
+
 #endif /* SCHEDKIT_SCHED_H */

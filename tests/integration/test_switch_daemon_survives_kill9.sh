@@ -59,7 +59,10 @@ for i in $(seq 300); do
 	sleep 0.2
 done
 sk status
-assert_contains "$(status_field daemon.health)" "fell back to the kernel's default" "fallback"
+health=$(status_field daemon.health)
+assert_contains "$health" "fell back to the kernel's default" "fallback"
+# The reason is the loader's exit report, not the debug dump printed after it.
+assert_contains "$health" "scx_test_failing: stopped: " "fallback reason"
 assert_eq disabled "$(sk_state)" "state after fallback"
 progress_grows "$SK_TMP/progress" 3 "after fallback"
 grep -q "restarting scx_test_failing" "$SKD_LOG" || fail "no restart before the fallback"

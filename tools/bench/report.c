@@ -13,6 +13,8 @@
  *
  * Every run is accounted for: a failed run shows in its scheduler's column
  * and in the list of failures, and only successful runs enter the medians.
+ * A run with status "n/a" (a workload that does not apply to a scheduler,
+ * such as switch under eevdf) is neither: its column says n/a.
  */
 #include <errno.h>
 #include <math.h>
@@ -198,6 +200,13 @@ static const struct metric_info headline[] = {
 	{ "locality", "many_trips_per_s", "many: pair round trips/s", +1 },
 	{ "locality", "many_hog_loops_per_s", "many: hog loops/s", +1 },
 	{ "locality", "many_imbalance", "many: LLC busy max/min", -1 },
+	{ "switch", "gap_p50_ms", "gap p50 (ms)", -1 },
+	{ "switch", "gap_p99_ms", "gap p99 (ms)", -1 },
+	{ "switch", "gap_max_ms", "gap max (ms)", -1 },
+	{ "switch", "attach_p50_ms", "attach p50 (ms)", -1 },
+	{ "switch", "stop_p50_ms", "old one's stop p50 (ms)", -1 },
+	{ "switch", "load_p50_ms", "load, outside the gap (ms)", -1 },
+	{ "switch", "failed_switches", "failed switches", -1 },
 };
 
 static const struct metric_info *find_headline(const char *workload, const char *key)
@@ -240,6 +249,14 @@ static bool run_ok(struct json_object *run)
 	const char *st = get_str(run, "status");
 
 	return st && !strcmp(st, "ok");
+}
+
+/* Not applicable to its scheduler: neither a result nor a failure. */
+static bool run_na(struct json_object *run)
+{
+	const char *st = get_str(run, "status");
+
+	return st && !strcmp(st, "n/a");
 }
 
 static bool metric_of(struct json_object *run, const char *key, double *v)
@@ -333,6 +350,7 @@ static void summarize_workload(const char *workload, struct json_object *runs,
 	struct json_object *msum = json_object_new_object();
 	struct json_object *keys = metric_keys(workload, runs);
 	size_t *ok = xcalloc(nsched, sizeof(*ok)), *total = xcalloc(nsched, sizeof(*total));
+	size_t *na = xcalloc(nsched, sizeof(*na));
 	double *vals = xcalloc(nruns, sizeof(*vals));
 	struct bench_summary *sums;
 	struct row *rows;
@@ -353,10 +371,14 @@ static void summarize_workload(const char *workload, struct json_object *runs,
 				continue;
 			total[s]++;
 			ok[s] += run_ok(run);
+			na[s] += run_na(run);
 		}
 		json_object_object_add(c, "runs", json_object_new_int64((int64_t)total[s]));
 		json_object_object_add(c, "ok", json_object_new_int64((int64_t)ok[s]));
-		json_object_object_add(c, "failed", json_object_new_int64((int64_t)(total[s] - ok[s])));
+		json_object_object_add(c, "failed",
+				       json_object_new_int64((int64_t)(total[s] - ok[s] - na[s])));
+		if (na[s])
+			json_object_object_add(c, "n/a", json_object_new_int64((int64_t)na[s]));
 		json_object_object_add(counts, scheds[s], c);
 	}
 
@@ -423,7 +445,7 @@ static void summarize_workload(const char *workload, struct json_object *runs,
 			int len;
 
 			if (!x->n) {
-				strcpy(c, "-");
+				strcpy(c, na[s] && na[s] == total[s] ? "n/a" : "-");
 				continue;
 			}
 			fmt_num(med, sizeof(med), x->median);
@@ -439,11 +461,15 @@ static void summarize_workload(const char *workload, struct json_object *runs,
 	rows[nrows].better = "";
 	rows[nrows].cell = xcalloc(nsched, sizeof(*rows[nrows].cell));
 	for (size_t s = 0; s < nsched; s++) {
-		if (ok[s] == total[s])
-			snprintf(rows[nrows].cell[s], 96, "%zu/%zu", ok[s], total[s]);
+		size_t failed = total[s] - ok[s] - na[s];
+
+		if (na[s] && na[s] == total[s])
+			snprintf(rows[nrows].cell[s], 96, "n/a");
+		else if (!failed)
+			snprintf(rows[nrows].cell[s], 96, "%zu/%zu", ok[s], total[s] - na[s]);
 		else
-			snprintf(rows[nrows].cell[s], 96, "%zu/%zu, %zu FAILED", ok[s], total[s],
-				 total[s] - ok[s]);
+			snprintf(rows[nrows].cell[s], 96, "%zu/%zu, %zu FAILED", ok[s],
+				 total[s] - na[s], failed);
 	}
 	nrows++;
 
@@ -459,6 +485,7 @@ static void summarize_workload(const char *workload, struct json_object *runs,
 	free(rows);
 	free(ok);
 	free(total);
+	free(na);
 	free(vals);
 	free(sums);
 }
@@ -537,14 +564,17 @@ static int cmd_summary(int argc, char **argv)
 		summarize_workload(workloads[w], runs, scheds, nsched, get_str(meta, key), summary);
 	}
 
-	for (size_t r = 0; r < nrun; r++)
-		nfail += !run_ok(json_object_array_get_idx(runs, r));
+	for (size_t r = 0; r < nrun; r++) {
+		struct json_object *run = json_object_array_get_idx(runs, r);
+
+		nfail += !run_ok(run) && !run_na(run);
+	}
 	if (nfail) {
 		printf("\nfailed runs (%zu of %zu):\n", nfail, nrun);
 		for (size_t r = 0; r < nrun; r++) {
 			struct json_object *run = json_object_array_get_idx(runs, r), *n;
 
-			if (run_ok(run))
+			if (run_ok(run) || run_na(run))
 				continue;
 			json_object_object_get_ex(run, "run", &n);
 			printf("  %s under %s, run %s: %s\n", get_str(run, "workload") ?: "?",
