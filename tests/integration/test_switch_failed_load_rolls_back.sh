@@ -1,8 +1,8 @@
-# wip: not yet seen passing to the end in the VM (issue 8)
-# A switch to a scheduler the verifier rejects, and to one that dies right
-# after it starts, rolls back to the scheduler that ran before and says
-# why; the same through schedkitd.
-# timeout: 900
+# A switch to a scheduler the verifier rejects leaves the one that ran
+# before in place (a prepared start never stopped it; a plain switch starts
+# it again), and one that dies right after it starts rolls back to it;
+# each says why in one line. The verifier case again through schedkitd.
+# timeout: 300
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/switch_lib.sh"
 

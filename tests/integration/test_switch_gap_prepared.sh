@@ -76,8 +76,11 @@ kill -0 "$hb" 2>/dev/null || fail "hackbench failed during the switches"
 # The loader's side by hand, beside the running scx_fifo, without the load
 # (the progress counter stays): python takes long to start in a loaded
 # TCG guest.
-kill -KILL "$hb" 2>/dev/null
-pkill -KILL -f 'stress-ng|hackbench'
+{
+	kill -KILL "$hb"
+	pkill -KILL -f 'stress-ng|hackbench'
+	for p in "${BG_PIDS[@]:1}"; do wait "$p"; done
+} 2>/dev/null
 prepared() { # binary abort|attach
 	python3 - "$@" <<'EOF'
 import os, socket, subprocess, sys

@@ -1,8 +1,7 @@
-# wip: seen failing in CI: after `schedkit stop` the screen kept the old scheduler for 20 s (issue 8)
 # schedkit top in tmux on a real scheduler: the screen names it and shows
 # its stats from the scx_stats socket; a switch under it shows the next
 # scheduler's stats, a stop says so, and a resize does not kill it.
-# timeout: 600
+# timeout: 300
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/switch_lib.sh"
 
