@@ -156,9 +156,13 @@ struct {
 	__type(value, struct topo_mask);
 } scratch_masks SEC(".maps");
 
-/* Scratch for dispatch(): the queue lengths topo_pick_victim() reads. */
+/*
+ * Scratch for dispatch(): the queue lengths topo_pick_victim() reads, and
+ * its answer, kept here for the verifier as balance_tick() keeps its plan.
+ */
 struct topo_dispatch_scratch {
 	u32 queued[TOPO_MAX_DOMS];
+	s32 victim;
 };
 
 struct {
@@ -172,6 +176,7 @@ struct {
 struct topo_balancer {
 	struct bpf_timer timer;
 	s32 last_from, last_to;
+	struct topo_plan plan;		/* this tick's, see balance_tick() */
 	u32 nr_cpus[TOPO_MAX_DOMS];
 	u32 running[TOPO_MAX_DOMS];
 };
@@ -229,6 +234,18 @@ static __always_inline struct bpf_cpumask *dom_mask(u32 dom)
 {
 	return dom_is_node ? lookup_mask(&node_masks, dom) :
 			     lookup_mask(&llc_masks, dom);
+}
+
+/*
+ * Tasks queued in domain @dom. The kernel answers -ENOENT once it has
+ * destroyed the queues on the way out while a last balancer tick runs;
+ * as a u32 that would be a queue of four billion (seen in the stats).
+ */
+static __always_inline u32 dom_nr_queued(u32 dom)
+{
+	s32 n = scx_bpf_dsq_nr_queued(dom);
+
+	return n > 0 ? n : 0;
 }
 
 static __always_inline struct topo_task *task_ctx(struct task_struct *p)
@@ -351,7 +368,13 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 
 	step = topo_step_first(affine);
 	for (i = 0; i < TOPO_NR_STEPS; i++) {
-		if (step == TOPO_STEP_QUEUE)
+		/*
+		 * With one node, "any idle CPU" is the node step again: it
+		 * could only catch a CPU that went idle since, which the
+		 * queue's consumers catch as well.
+		 */
+		if (step == TOPO_STEP_QUEUE ||
+		    (step == TOPO_STEP_ANY && nr_nodes == 1))
 			break;
 		cpu = try_step(p, step, prev_cpu, waker_llc);
 		if (cpu >= 0)
@@ -426,10 +449,11 @@ void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
 	for (d = 0; d < TOPO_MAX_DOMS; d++) {
 		if (d >= nr_doms)
 			break;
-		s->queued[d] = d == dom ? 0 : scx_bpf_dsq_nr_queued(d);
+		s->queued[d] = d == dom ? 0 : dom_nr_queued(d);
 	}
-	victim = topo_pick_victim(s->queued, dom_to_node,
-				  nr_doms, dom, steal_thresh, numa_thresh);
+	s->victim = topo_pick_victim(s->queued, dom_to_node,
+				     nr_doms, dom, steal_thresh, numa_thresh);
+	victim = READ_ONCE(s->victim);
 	if (victim < 0 || victim >= TOPO_MAX_DOMS)
 		return;
 	if (scx_bpf_consume(victim)) {
@@ -579,8 +603,8 @@ static __always_inline u32 move_tasks(u32 from, u32 to, u32 nr)
  */
 static int balance_tick(void *map, int *key, struct topo_balancer *b)
 {
-	struct topo_plan plan;
-	u32 d, i, sample, moved;
+	u32 d, sample, moved, from, to;
+	struct topo_dom_events *e;
 	s32 cpu;
 
 	__sync_fetch_and_add(&balance_ticks, 1);
@@ -599,7 +623,7 @@ static int balance_tick(void *map, int *key, struct topo_balancer *b)
 	for (d = 0; d < TOPO_MAX_DOMS; d++) {
 		if (d >= nr_doms)
 			break;
-		dom_queued[d] = scx_bpf_dsq_nr_queued(d);
+		dom_queued[d] = dom_nr_queued(d);
 		b->nr_cpus[d] = dom_nr_cpus[d];
 		if (!b->nr_cpus[d])
 			continue;
@@ -609,33 +633,41 @@ static int balance_tick(void *map, int *key, struct topo_balancer *b)
 		dom_load[d] = (dom_load[d] * 3 + sample) / 4;
 	}
 
-	plan = topo_balance_plan(dom_load, b->nr_cpus, dom_queued,
-				 dom_to_node, nr_doms,
-				 steal_thresh, numa_thresh);
-	if (plan.from < 0 || plan.from != b->last_from ||
-	    plan.to != b->last_to) {
+	/*
+	 * The plan goes through map memory, which the verifier does not
+	 * track: read back, its domains are unknown numbers, so what follows
+	 * is verified once instead of once for every (busiest, idlest) pair
+	 * the loop in topo_balance_plan() can produce, a cost that grows with
+	 * the square of the domains and that every load and hotplug restart
+	 * pays.
+	 */
+	b->plan = topo_balance_plan(dom_load, b->nr_cpus, dom_queued,
+				    dom_to_node, nr_doms,
+				    steal_thresh, numa_thresh);
+	from = READ_ONCE(b->plan.from);
+	to = READ_ONCE(b->plan.to);
+	if ((s32)from < 0 || (s32)from != b->last_from ||
+	    (s32)to != b->last_to) {
 		/* act only on an imbalance seen twice in a row */
-		b->last_from = plan.from;
-		b->last_to = plan.to;
-	} else {
-		i = plan.from;
-		d = plan.to;
-		moved = move_tasks(i, d, plan.nr);
-		if (moved) {
-			struct topo_dom_events *e;
-
-			e = bpf_map_lookup_elem(&dom_events, &i);
-			if (e)
-				e->moved_out += moved;
-			e = bpf_map_lookup_elem(&dom_events, &d);
-			if (e)
-				e->moved_in += moved;
-		}
-		b->last_from = -1;
-		b->last_to = -1;
+		b->last_from = from;
+		b->last_to = to;
+		goto out;
 	}
+	b->last_from = -1;
+	b->last_to = -1;
+	if (from >= TOPO_MAX_DOMS || to >= TOPO_MAX_DOMS)
+		goto out;
+	moved = move_tasks(from, to, READ_ONCE(b->plan.nr));
+	if (moved) {
+		e = bpf_map_lookup_elem(&dom_events, &from);
+		if (e)
+			e->moved_out += moved;
+		e = bpf_map_lookup_elem(&dom_events, &to);
+		if (e)
+			e->moved_in += moved;
+	}
+out:
 	bpf_rcu_read_unlock();
-
 	bpf_timer_start(&b->timer, balance_ns, 0);
 	return 0;
 }

@@ -15,6 +15,12 @@
 #   *_trips_per_s       ping-pong round trips per second (all pairs)
 #   *_hog_loops_per_s   hog work units per second (all hogs)
 #   *_imbalance         max/min busy time of the LLCs (/proc/stat)
+#   *_migr_per_1k       all migrations of the workload's tasks per 1000
+#                       wake-ups, from the tracepoint
+#   *_nr_migr_per_1k    the same from the kernel's per-task counter
+#                       (se.nr_migrations in /proc/PID/sched), a cross-check
+#                       that the trace lost nothing
+#   *_trace_lost        trace events the ring buffer dropped (should be 0)
 # Needs root (tracefs). Written in Python because it only drives and
 # parses; every task does the same interpreter work under every scheduler.
 import argparse
@@ -120,6 +126,31 @@ def read_counter(fd):
     return int.from_bytes(os.pread(fd, 8, 0), "little")
 
 
+def nr_migrations(pids):
+    """Sum of se.nr_migrations of @pids, the kernel's own per-task count."""
+    total = 0
+    for p in pids:
+        try:
+            for line in open("/proc/%d/sched" % p):
+                if line.startswith("se.nr_migrations"):
+                    total += int(line.split(":")[1])
+        except OSError:
+            pass
+    return total
+
+
+def trace_lost():
+    """Events written but no longer in the buffer (overwritten)."""
+    with open(TR + "/trace") as f:
+        for line in f:
+            m = re.match(r"# entries-in-buffer/entries-written: (\d+)/(\d+)", line)
+            if m:
+                return int(m.group(2)) - int(m.group(1))
+            if not line.startswith("#"):
+                break
+    return 0
+
+
 def trace_ctl(on):
     for e in EVENTS:
         with open("%s/events/sched/%s/enable" % (TR, e), "w") as f:
@@ -147,6 +178,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     with open(TR + "/trace", "w") as f:
         f.write("")
     c0 = {fd: read_counter(fd) for _, fd in counters}
+    m0 = nr_migrations(pids)
     b0 = busy_per_cpu()
     t0 = time.monotonic()
     trace_ctl(True)
@@ -154,6 +186,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     trace_ctl(False)
     el = time.monotonic() - t0
     b1 = busy_per_cpu()
+    m1 = nr_migrations(pids)
     c1 = {fd: read_counter(fd) for _, fd in counters}
     for p in pids:
         os.kill(p, signal.SIGTERM)
@@ -164,7 +197,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
 
     mine = set(pids)
     last_cpu, pending = {}, {}
-    wakeups = local = cross_llc = cross_node = 0
+    wakeups = local = cross_llc = cross_node = migrations = 0
     line_re = re.compile(r"\[(\d+)\].*?(sched_waking|sched_wakeup|sched_migrate_task): (.*)")
     for line in open(TR + "/trace"):
         m = line_re.search(line)
@@ -180,6 +213,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
         elif ev == "sched_migrate_task":
             mm = re.search(r"orig_cpu=(\d+) dest_cpu=(\d+)", rest)
             o, d = int(mm.group(1)), int(mm.group(2))
+            migrations += 1
             if o in llc and d in llc:
                 if node[o] != node[d]:
                     cross_node += 1
@@ -217,6 +251,9 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
         name + "_trips_per_s": round(trips / el, 1),
         name + "_hog_loops_per_s": round(loops / el, 1),
         name + "_imbalance": round(hi / lo, 3) if lo else 0.0,
+        name + "_migr_per_1k": round(migrations * per_k, 3),
+        name + "_nr_migr_per_1k": round((m1 - m0) * per_k, 3),
+        name + "_trace_lost": trace_lost(),
     }
 
 
@@ -232,6 +269,10 @@ def main():
     n = len(llc)
     tmp = "/dev/shm/schedkit-locality.%d" % os.getpid()
     os.makedirs(tmp)
+    # room for a few seconds of wake-ups of every task on every CPU
+    size_kb = open(TR + "/buffer_size_kb").read().split()[0]
+    with open(TR + "/buffer_size_kb", "w") as f:
+        f.write("8192")
     try:
         out = {"cpus": n, "llcs": len(set(llc.values())),
                "nodes": len(set(node[c] for c in llc))}
@@ -240,6 +281,8 @@ def main():
         # many: as many pair tasks as CPUs, plus a hog per CPU
         out.update(phase("many", max(1, n // 2), n, a.seconds, tmp, llc, node))
     finally:
+        with open(TR + "/buffer_size_kb", "w") as f:
+            f.write(size_kb)
         for f in os.listdir(tmp):
             os.unlink(os.path.join(tmp, f))
         os.rmdir(tmp)
