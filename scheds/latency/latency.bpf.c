@@ -483,10 +483,14 @@ void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 
 	/*
 	 * Tasks that did not come through select_cpu() (slice expired,
-	 * preempted, pinned) or raced with a CPU going idle: an idle CPU
-	 * gets them, near where they ran.
+	 * preempted, pinned): an idle CPU gets them, near where they ran.
+	 * Those that did found none a moment ago; one more look catches a
+	 * CPU that went idle since, and it is cheaper than the whole search.
 	 */
-	idle = pick_idle(p, scx_bpf_task_cpu(p));
+	if (enq_flags & SCX_ENQ_CPU_SELECTED)
+		idle = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	else
+		idle = pick_idle(p, scx_bpf_task_cpu(p));
 
 	if (!t) {
 		target = idle >= 0 ? idle : home_cpu(p);
@@ -664,11 +668,12 @@ static void refill(struct task_struct *p, struct lat_task *t)
 }
 
 /*
- * What @cpu runs next, earliest deadline first among: the head of its own
- * queue, @prev going on (if its slice ran out while it still wants the
- * CPU), and the earliest head among its neighbours' queues, which it takes
- * only when it has nothing else or that head is earlier by more than a
- * batch slice (lat_should_steal()). Going idle, it takes from anywhere.
+ * What @cpu runs next: the head of its own queue when @prev blocked;
+ * otherwise, earliest deadline first among the head of its queue, @prev
+ * going on (its slice ran out while it still wants the CPU), and the
+ * earliest head among its neighbours' queues, which it takes only when it
+ * has nothing else or that head is earlier by more than a batch slice
+ * (lat_should_steal()). Going idle, it takes from anywhere.
  */
 void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 {
@@ -681,6 +686,18 @@ void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 		return;
 
 	prev_on = prev && (prev->scx.flags & SCX_TASK_QUEUED);
+	/*
+	 * @prev blocked and the queue has work: run it without comparing
+	 * heads. Wake-heavy loads dispatch mostly here, and peeking costs
+	 * DSQ lock round trips. The balance between CPUs is kept by wake-up
+	 * placement, idle CPUs stealing, and the comparison below when a
+	 * slice runs out.
+	 */
+	if (!prev_on && scx_bpf_dsq_nr_queued(cpu_dsq(cpu)) > 0 &&
+	    scx_bpf_consume(cpu_dsq(cpu))) {
+		sk_counter_add(counters, consumed, 1);
+		return;
+	}
 	if (prev_on) {
 		pt = lookup_task(prev);
 		if (pt) {
