@@ -300,6 +300,7 @@ static int fx_setup(void **state)
 	fx_put(f->sys, "nr_rejected", "0\n");
 	fx_put(f->sys, "switch_all", "1\n");
 	fx_put(f->sys, "root/ops", "");
+	fx_put(f->dir, "rcu_expedited", "0\n");
 	fx_put(f->dir, "scx_plain", plain_loader);
 	snprintf(path, sizeof(path), "%s/scx_plain", f->dir);
 	chmod(path, 0755);
@@ -376,7 +377,7 @@ static void test_switch_prepared(void **state)
 {
 	struct fx *f = *state;
 	struct sw_timing t;
-	char err[2048], ops[64], ev[8192];
+	char err[2048], ops[64], ev[8192], path[192];
 	long long seq;
 	pid_t pid;
 	bool rb;
@@ -400,6 +401,11 @@ static void test_switch_prepared(void **state)
 	assert_events_order(f, "prep_good load prepared", "prep_good loaded while enabled");
 	assert_events_order(f, "prep_good loaded while enabled", "plain stopped");
 	assert_events_order(f, "plain stopped", "prep_good attached");
+	/* grace periods expedited for the gap, and put back after */
+	assert_events_order(f, "plain stopped", "prep_good attaching with rcu_expedited 1");
+	snprintf(path, sizeof(path), "%s/rcu_expedited", f->dir);
+	fx_read(path, ev, sizeof(ev));
+	assert_string_equal(ev, "0");
 	assert_int_equal(fx_seq(f), seq + 1);
 	fx_ops(f, ops, sizeof(ops));
 	assert_string_equal(ops, "prep_good");
