@@ -2,13 +2,20 @@
 """Checks for the test_topo_*.sh tests, one interpreter per step because
 starting one costs about a second in a 16-vCPU TCG guest.
 
-  topo_check.py layout llc|node
-      the machine as sysfs shows it: one "cpulist node" line per LLC (or
-      per node), online CPUs only, sorted
+  topo_check.py layout llc|node...
+      the machine as sysfs shows it: one "KIND cpulist node" line per LLC
+      (or per node), online CPUs only, sorted
   topo_check.py stats llc|node SOCKET
       scx_topo's stats against sysfs and against themselves: one domain per
       LLC (node) with exactly its CPUs and node, every per-domain counter
-      summing to its total; prints a summary of the totals
+      summing to its total; prints "doms=" and each domain's "cpus:nr_cpus"
+      sorted, then a summary of the totals
+  topo_check.py restarted SEQ PID llc|node SOCKET
+      waits up to 120 s for scx_topo (loader PID) to be back after a
+      hotplug: enable_seq above SEQ, state enabled, root/ops topo, stats
+      served that show it ran; then the stats check above. Polls in one
+      interpreter: a shell loop starting python per poll would spend
+      seconds per start in a loaded guest.
   topo_check.py pairs LABEL [--seconds S] [--pairs N] [--max-cross-per-1k X]
       N pipe ping-pong pairs; after a 1 s warm-up, S seconds of the
       kernel's sched:sched_migrate_task tracepoint. Prints "LABEL cross=
@@ -97,7 +104,7 @@ def layout(kind):
     return sorted((cpulist(g), node[min(g)]) for g in groups.values())
 
 
-def query(sock, req):
+def query(sock, req, soft=False):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(30)
     s.connect(sock)
@@ -110,6 +117,8 @@ def query(sock, req):
         buf += chunk
     resp = json.loads(buf)
     if resp["errno"]:
+        if soft:
+            raise OSError("errno %d" % resp["errno"])
         die("stats request %s: errno %d" % (req, resp["errno"]))
     return resp["args"]["resp"]
 
@@ -159,10 +168,49 @@ def check_stats(kind, sock):
         for f in ("steals_in", "remote_dispatches", "moved"):
             if s[f]:
                 die("%s is %d with a single domain" % (f, s[f]))
+    print("doms=" + " ".join(sorted("%s:%d" % (d["cpus"], d["nr_cpus"])
+                                    for d in doms.values())))
     print({k: s[k] for k in ("runs", "wake_local_pct", "wake_queued",
                              "steals_in", "numa_steals", "moved",
                              "mig_same_core", "mig_same_llc", "mig_cross_llc",
                              "mig_cross_node", "busy_imbalance")})
+
+
+def sched_ext(name):
+    try:
+        return read("/sys/kernel/sched_ext/" + name).strip()
+    except OSError:
+        return ""
+
+
+def restarted(seq, pid, kind, sock):
+    """Back after a hotplug, then the stats check; see the top."""
+    start = time.time()
+    why = "not yet"
+    while time.time() - start < 120:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            die("scx_topo (pid %d) exited after a hotplug" % pid)
+        if int(sched_ext("enable_seq") or 0) <= seq:
+            why = "enable_seq still %d" % seq
+        elif sched_ext("state") != "enabled" or sched_ext("root/ops") != "topo":
+            why = "state %s, ops %s" % (sched_ext("state"), sched_ext("root/ops"))
+        else:
+            try:
+                # a new run that has scheduled nothing yet would fail the
+                # "nothing ran" check below for no fault of its own
+                if query(sock, "stats", soft=True)["runs"] > 0:
+                    break
+                why = "the new run's stats show no runs"
+            except (OSError, ValueError) as e:
+                why = "stats: %s" % e
+        time.sleep(0.2)
+    else:
+        die("scx_topo not back after a hotplug within 120 s: " + why)
+    print("restarted: enable_seq %d -> %s after %.1f s" %
+          (seq, sched_ext("enable_seq"), time.time() - start))
+    check_stats(kind, sock)
 
 
 def trace(on):
@@ -270,11 +318,16 @@ def pairs(label, seconds, npairs, max_cross):
 
 def main():
     args = sys.argv[1:]
-    if args[:1] == ["layout"] and len(args) == 2:
-        for cpus, node in layout(args[1]):
-            print(cpus, node)
+    if args[:1] == ["layout"] and len(args) >= 2:
+        if set(args[1:]) - {"llc", "node"}:
+            die("layout: llc or node, not " + " ".join(args[1:]))
+        for kind in args[1:]:
+            for cpus, node in layout(kind):
+                print(kind, cpus, node)
     elif args[:1] == ["stats"] and len(args) == 3:
         check_stats(args[1], args[2])
+    elif args[:1] == ["restarted"] and len(args) == 5:
+        restarted(int(args[1]), int(args[2]), args[3], args[4])
     elif args[:1] == ["pairs"] and len(args) >= 2:
         opts = {"--seconds": 4.0, "--pairs": 2, "--max-cross-per-1k": None}
         rest = args[2:]

@@ -12,10 +12,16 @@ topo_check() { python3 "$SK_TESTS/integration/topo_check.py" "$@"; }
 
 TOPO_SOCK=/var/run/scx/root/stats
 
-# topo_check_stats llc|node: the stats against sysfs and themselves
+# topo_check_stats llc|node: the stats against sysfs and themselves; the
+# output stays in $SK_TMP/stats for topo_doms
 topo_check_stats() {
-	topo_check stats "$1" "$TOPO_SOCK" || fail "--domain $1: the stats do not match sysfs or do not add up"
+	topo_check stats "$1" "$TOPO_SOCK" >"$SK_TMP/stats" ||
+		{ cat "$SK_TMP/stats"; fail "--domain $1: the stats do not match sysfs or do not add up"; }
+	cat "$SK_TMP/stats"
 }
+
+# The domains of the last stats check: "cpus:nr_cpus" each, sorted.
+topo_doms() { sed -n 's/^doms=//p' "$SK_TMP/stats"; }
 
 # A new bash can take seconds to start in a busy guest: wait for the
 # progress task's first count before timing it.
@@ -40,21 +46,12 @@ cpu_online() { # cpu 0|1
 
 enable_seq() { cat /sys/kernel/sched_ext/enable_seq; }
 
-# topo_wait_restart SEQ: scx_topo was ejected by a hotplug and is back:
-# enable_seq moved past SEQ (a loader that merely survived would not move
-# it), sched_ext is enabled with topo, and the new run serves stats.
+# topo_wait_restart SEQ [llc|node]: scx_topo was ejected by a hotplug and
+# is back: enable_seq moved past SEQ (a loader that merely survived would
+# not move it), sched_ext is enabled with topo, and the new run serves
+# stats that match sysfs and add up (topo_check_stats).
 topo_wait_restart() { # enable_seq before the hotplug
-	local start=$SECONDS
-	while [ $((SECONDS - start)) -lt 120 ]; do
-		if [ "$(enable_seq)" -gt "$1" ] && [ "$(sk_state)" = enabled ] &&
-			[ "$(sk_ops)" = topo ] &&
-			python3 "$SK_TESTS/scx_stats_query.py" "$TOPO_SOCK" stats >/dev/null 2>&1; then
-			echo "restarted: enable_seq $1 -> $(enable_seq) after $((SECONDS - start)) s"
-			return 0
-		fi
-		kill -0 "$SCHED_PID" 2>/dev/null || { cat "$SCHED_LOG"; fail "scx_topo exited after a hotplug"; }
-		sleep 0.2
-	done
-	cat "$SCHED_LOG"
-	fail "scx_topo did not come back after a hotplug within 120 s (state $(sk_state), enable_seq $(enable_seq))"
+	topo_check restarted "$1" "$SCHED_PID" "${2:-llc}" "$TOPO_SOCK" >"$SK_TMP/stats" ||
+		{ cat "$SK_TMP/stats" "$SCHED_LOG"; fail "scx_topo did not come back right after a hotplug"; }
+	cat "$SK_TMP/stats"
 }
