@@ -51,7 +51,8 @@
  * worker does not interrupt another one's short request), one clearly
  * less critical never. Sync wake-ups (pipes, sockets: the waker is about
  * to sleep) never preempt. Each CPU publishes the deadline and criticality
- * it runs in cpu_ctx, written in ops.running().
+ * it runs in cpu_ctx, written in ops.running(); a CPU with a preemption
+ * pending publishes nothing, and a wakee queued on it then kicks it again.
  *
  * Bounds. Sleepers may not bank credit: at enqueue a vruntime more than one
  * --slice-max-us behind the global virtual clock is pulled up to it. The
@@ -309,6 +310,14 @@ static void set_cpu_task(s32 cpu, struct lat_task *t)
 	lc->started_at = bpf_ktime_get_ns();
 }
 
+/* Whether @cpu publishes the task it runs, i.e. no preemption is pending. */
+static bool cpu_published(s32 cpu)
+{
+	struct lat_cpu *lc = lookup_cpu(cpu);
+
+	return !lc || lc->busy;
+}
+
 /* An idle CPU for @p near @prev_cpu, claimed; or a negative errno. */
 static s32 pick_idle(struct task_struct *p, s32 prev_cpu)
 {
@@ -483,14 +492,10 @@ void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 
 	/*
 	 * Tasks that did not come through select_cpu() (slice expired,
-	 * preempted, pinned): an idle CPU gets them, near where they ran.
-	 * Those that did found none a moment ago; one more look catches a
-	 * CPU that went idle since, and it is cheaper than the whole search.
+	 * preempted, pinned) or raced with a CPU going idle: an idle CPU
+	 * gets them, near where they ran.
 	 */
-	if (enq_flags & SCX_ENQ_CPU_SELECTED)
-		idle = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
-	else
-		idle = pick_idle(p, scx_bpf_task_cpu(p));
+	idle = pick_idle(p, scx_bpf_task_cpu(p));
 
 	if (!t) {
 		target = idle >= 0 ? idle : home_cpu(p);
@@ -539,6 +544,18 @@ void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 		set_cpu_task(victim, NULL);
 		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
 		sk_counter_add(counters, preemptions, 1);
+	} else if ((enq_flags & SCX_ENQ_WAKEUP) && !sync && preempt &&
+		   !cpu_published(target)) {
+		/*
+		 * @target publishes no running task: a wakee already
+		 * preempts it, or it is between two tasks. A preemption
+		 * was seen to land only at the end of the running slice,
+		 * milliseconds later, with this wakee stuck behind it and
+		 * nothing left to preempt; kicking again is harmless when
+		 * the first kick did land, and costs no IPI when @target
+		 * is this CPU, where most timer wake-ups happen.
+		 */
+		scx_bpf_kick_cpu(target, SCX_KICK_PREEMPT);
 	}
 }
 
@@ -668,12 +685,11 @@ static void refill(struct task_struct *p, struct lat_task *t)
 }
 
 /*
- * What @cpu runs next: the head of its own queue when @prev blocked;
- * otherwise, earliest deadline first among the head of its queue, @prev
- * going on (its slice ran out while it still wants the CPU), and the
- * earliest head among its neighbours' queues, which it takes only when it
- * has nothing else or that head is earlier by more than a batch slice
- * (lat_should_steal()). Going idle, it takes from anywhere.
+ * What @cpu runs next, earliest deadline first among: the head of its own
+ * queue, @prev going on (if its slice ran out while it still wants the
+ * CPU), and the earliest head among its neighbours' queues, which it takes
+ * only when it has nothing else or that head is earlier by more than a
+ * batch slice (lat_should_steal()). Going idle, it takes from anywhere.
  */
 void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 {
@@ -686,18 +702,6 @@ void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 		return;
 
 	prev_on = prev && (prev->scx.flags & SCX_TASK_QUEUED);
-	/*
-	 * @prev blocked and the queue has work: run it without comparing
-	 * heads. Wake-heavy loads dispatch mostly here, and peeking costs
-	 * DSQ lock round trips. The balance between CPUs is kept by wake-up
-	 * placement, idle CPUs stealing, and the comparison below when a
-	 * slice runs out.
-	 */
-	if (!prev_on && scx_bpf_dsq_nr_queued(cpu_dsq(cpu)) > 0 &&
-	    scx_bpf_consume(cpu_dsq(cpu))) {
-		sk_counter_add(counters, consumed, 1);
-		return;
-	}
 	if (prev_on) {
 		pt = lookup_task(prev);
 		if (pt) {
