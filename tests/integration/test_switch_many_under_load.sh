@@ -30,7 +30,8 @@ hog_ticks() {
 }
 
 progress_start "$SK_TMP/progress"
-bg stress-ng --cpu "$(nproc)" --timeout 900s --quiet
+# the hogs must outlive the switches: SK_SWITCHES=100 took 26 min
+bg stress-ng --cpu "$(nproc)" --timeout $((n * 30 + 600))s --quiet
 bg bash -c 'r=0; while :; do hackbench -g 2 -l 100 >/dev/null 2>&1 || exit 1; r=$((r + 1)); echo $r >"$0"; done' \
 	"$SK_TMP/hackbench-rounds"
 hb=${BG_PIDS[-1]}
