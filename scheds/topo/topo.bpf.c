@@ -13,12 +13,13 @@
  * (topo_policy.h): its previous CPU; a core of the previous LLC whose SMT
  * siblings are all idle; any CPU of the previous LLC; for a synchronous
  * wake-up, the waker's LLC (the data it just wrote is there); the previous
- * CPU's node; anywhere. It runs there at once. With no idle CPU it joins
- * the queue of its previous CPU's domain. One exception: a synchronous
- * wake-up from another LLC by the same thread as last time (a steady
- * partner, as in a pipe ping-pong) tries the waker's LLC first, else a
- * pair that started in two LLCs would stay split while both CPUs idle
- * (topo_wake_affine()); changing wakers (hackbench) do not qualify.
+ * CPU's node; anywhere, when there is more than one node. It runs there
+ * at once. With no idle CPU it joins the queue of its previous CPU's
+ * domain. One exception: a synchronous wake-up from another LLC by the
+ * same thread as last time (a steady partner, as in a pipe ping-pong)
+ * tries the waker's LLC first, else a pair that started in two LLCs would
+ * stay split while both CPUs idle (topo_wake_affine()); changing wakers
+ * (hackbench) do not qualify.
  *
  * A CPU with nothing to run takes the head of its own domain's queue;
  * with that empty it steals from the busiest domain of its node if that
@@ -347,7 +348,8 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 	s32 this_cpu = bpf_get_smp_processor_id(), cpu = -1;
 	u32 waker_llc = TOPO_NONE, waker = 0;
 	struct topo_task *t = task_ctx(p);
-	bool sync, other_llc = false, affine = false;
+	struct topo_wake w = { .smt = smt, .nr_nodes = nr_nodes };
+	bool sync;
 	enum topo_step step;
 	int i;
 
@@ -356,30 +358,25 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 	sync = (wake_flags & SCX_WAKE_SYNC) && cpu_valid(this_cpu);
 	if (sync) {
 		waker_llc = cpu_to_llc[this_cpu];
-		other_llc = waker_llc != cpu_to_llc[prev_cpu];
+		w.other_llc = waker_llc != cpu_to_llc[prev_cpu];
 		/* select_cpu() runs in the waker's context */
 		waker = (u32)bpf_get_current_pid_tgid();
 	}
 	if (t) {
-		affine = topo_wake_affine(sync, waker_llc, cpu_to_llc[prev_cpu],
-					  waker, t->last_waker);
+		w.affine = topo_wake_affine(sync, waker_llc,
+					    cpu_to_llc[prev_cpu], waker,
+					    t->last_waker);
 		t->last_waker = waker;
 	}
 
-	step = topo_step_first(affine);
+	step = topo_step_first(&w);
 	for (i = 0; i < TOPO_NR_STEPS; i++) {
-		/*
-		 * With one node, "any idle CPU" is the node step again: it
-		 * could only catch a CPU that went idle since, which the
-		 * queue's consumers catch as well.
-		 */
-		if (step == TOPO_STEP_QUEUE ||
-		    (step == TOPO_STEP_ANY && nr_nodes == 1))
+		if (step == TOPO_STEP_QUEUE)
 			break;
 		cpu = try_step(p, step, prev_cpu, waker_llc);
 		if (cpu >= 0)
 			break;
-		step = topo_step_next(step, smt, other_llc, affine);
+		step = topo_step_next(step, &w);
 	}
 
 	if (cpu < 0) {

@@ -61,34 +61,45 @@ TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
 	return sync && waker_llc != prev_llc && waker && waker == last_waker;
 }
 
+/*
+ * What the order of the steps depends on. @smt: the machine has SMT, so
+ * looking for a whole idle core means something. @nr_nodes: NUMA nodes;
+ * with one, "any idle CPU" is the node step again, which could only catch
+ * a CPU gone idle since, as the queue's consumers do anyway, and is left
+ * out. @other_llc: a synchronous wake-up whose waker runs in another LLC
+ * than the previous CPU (in the same LLC the LLC step already looked
+ * there). @affine: topo_wake_affine() said yes, so the waker's LLC comes
+ * first and the usual order follows it.
+ */
+struct topo_wake {
+	bool smt;
+	__u32 nr_nodes;
+	bool other_llc;
+	bool affine;
+};
+
 /* The first step: the waker's LLC for an affine wake-up, else PREV. */
-TOPO_PURE enum topo_step topo_step_first(bool affine)
+TOPO_PURE enum topo_step topo_step_first(const struct topo_wake *w)
 {
-	return affine ? TOPO_STEP_WAKER_LLC : TOPO_STEP_PREV;
+	return w->affine ? TOPO_STEP_WAKER_LLC : TOPO_STEP_PREV;
 }
 
-/*
- * The step after @step. @smt: the machine has SMT, so looking for a whole
- * idle core means something. @waker_llc: a synchronous wake-up whose
- * waker runs in another LLC than the previous CPU (in the same LLC the
- * previous step already looked there). @affine: topo_wake_affine() said
- * yes, so the waker's LLC came first and the usual order follows it.
- */
-TOPO_PURE enum topo_step topo_step_next(enum topo_step step, bool smt,
-					bool waker_llc, bool affine)
+/* The step after @step for a wake-up described by @w. */
+TOPO_PURE enum topo_step topo_step_next(enum topo_step step,
+					const struct topo_wake *w)
 {
 	switch (step) {
 	case TOPO_STEP_PREV:
-		return smt ? TOPO_STEP_LLC_CORE : TOPO_STEP_LLC;
+		return w->smt ? TOPO_STEP_LLC_CORE : TOPO_STEP_LLC;
 	case TOPO_STEP_LLC_CORE:
 		return TOPO_STEP_LLC;
 	case TOPO_STEP_LLC:
-		return waker_llc && !affine ? TOPO_STEP_WAKER_LLC :
-					      TOPO_STEP_NODE;
+		return w->other_llc && !w->affine ? TOPO_STEP_WAKER_LLC :
+						    TOPO_STEP_NODE;
 	case TOPO_STEP_WAKER_LLC:
-		return affine ? TOPO_STEP_PREV : TOPO_STEP_NODE;
+		return w->affine ? TOPO_STEP_PREV : TOPO_STEP_NODE;
 	case TOPO_STEP_NODE:
-		return TOPO_STEP_ANY;
+		return w->nr_nodes > 1 ? TOPO_STEP_ANY : TOPO_STEP_QUEUE;
 	default:
 		return TOPO_STEP_QUEUE;
 	}
@@ -100,16 +111,16 @@ TOPO_PURE enum topo_step topo_step_next(enum topo_step step, bool smt,
  * drive. The BPF side walks topo_step_next() itself because each probe
  * claims the CPU it finds, so it must stop at the first success.
  */
-TOPO_PURE enum topo_step topo_place(const bool found[TOPO_NR_STEPS], bool smt,
-				    bool waker_llc, bool affine)
+TOPO_PURE enum topo_step topo_place(const bool found[TOPO_NR_STEPS],
+				    const struct topo_wake *w)
 {
-	enum topo_step s = topo_step_first(affine);
+	enum topo_step s = topo_step_first(w);
 	int i;
 
 	for (i = 0; i < TOPO_NR_STEPS && s != TOPO_STEP_QUEUE; i++) {
 		if (found[s])
 			return s;
-		s = topo_step_next(s, smt, waker_llc, affine);
+		s = topo_step_next(s, w);
 	}
 	return TOPO_STEP_QUEUE;
 }

@@ -173,20 +173,58 @@ static void test_dom_kind_parse_accepts_only_llc_and_node(void **state)
 
 /* ---- placement order --------------------------------------------------- */
 
-static enum topo_step place_only(enum topo_step hit, bool smt, bool waker)
+/* SMT, two nodes: an asynchronous wake-up... */
+static const struct topo_wake plain = { .smt = true, .nr_nodes = 2 };
+/* ...a synchronous one from another LLC... */
+static const struct topo_wake sync_other = {
+	.smt = true,
+	.nr_nodes = 2,
+	.other_llc = true,
+};
+/* ...and one from a steady partner there (topo_wake_affine()) */
+static const struct topo_wake partner = {
+	.smt = true,
+	.nr_nodes = 2,
+	.other_llc = true,
+	.affine = true,
+};
+
+static enum topo_step place_only(enum topo_step hit, const struct topo_wake *w)
 {
 	bool found[TOPO_NR_STEPS] = { false };
 
 	found[hit] = true;
-	return topo_place(found, smt, waker, false);
+	return topo_place(found, w);
 }
+
+/* Every step topo_step_next() leads @w through, QUEUE excluded. */
+static void assert_order(const struct topo_wake *w,
+			 const enum topo_step *want, unsigned int nr)
+{
+	enum topo_step s = topo_step_first(w);
+	unsigned int i;
+
+	for (i = 0; i < TOPO_NR_STEPS && s != TOPO_STEP_QUEUE; i++) {
+		assert_in_range(i, 0, nr - 1);
+		assert_int_equal(s, want[i]);
+		s = topo_step_next(s, w);
+	}
+	assert_int_equal(s, TOPO_STEP_QUEUE);
+	assert_int_equal(i, nr);
+}
+
+#define ASSERT_ORDER(w, ...)						\
+	do {								\
+		const enum topo_step want_[] = { __VA_ARGS__ };		\
+		assert_order(w, want_, sizeof(want_) / sizeof(*want_));	\
+	} while (0)
 
 static void test_place_prefers_idle_previous_cpu(void **state)
 {
 	bool found[TOPO_NR_STEPS];
 
 	memset(found, 1, sizeof(found));
-	assert_int_equal(topo_place(found, true, true, false), TOPO_STEP_PREV);
+	assert_int_equal(topo_place(found, &sync_other), TOPO_STEP_PREV);
 }
 
 static void test_place_walks_steps_in_order(void **state)
@@ -201,15 +239,51 @@ static void test_place_walks_steps_in_order(void **state)
 	/* switch steps on from the last: each new one must win */
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		found[order[i]] = true;
-		assert_int_equal(topo_place(found, true, true, false), order[i]);
+		assert_int_equal(topo_place(found, &sync_other), order[i]);
 	}
+}
+
+static void test_place_tries_any_cpu_only_with_several_nodes(void **state)
+{
+	struct topo_wake one = plain, nosmt = plain;
+
+	one.nr_nodes = 1;
+	ASSERT_ORDER(&one, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC,
+		     TOPO_STEP_NODE);
+	ASSERT_ORDER(&plain, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE,
+		     TOPO_STEP_LLC, TOPO_STEP_NODE, TOPO_STEP_ANY);
+	assert_int_equal(place_only(TOPO_STEP_ANY, &one), TOPO_STEP_QUEUE);
+	assert_int_equal(place_only(TOPO_STEP_ANY, &plain), TOPO_STEP_ANY);
+
+	nosmt.smt = false;
+	nosmt.nr_nodes = 1;
+	ASSERT_ORDER(&nosmt, TOPO_STEP_PREV, TOPO_STEP_LLC, TOPO_STEP_NODE);
+
+	/* the waker's LLC keeps its place in the shorter order */
+	one = sync_other;
+	one.nr_nodes = 1;
+	ASSERT_ORDER(&one, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC,
+		     TOPO_STEP_WAKER_LLC, TOPO_STEP_NODE);
+	ASSERT_ORDER(&sync_other, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE,
+		     TOPO_STEP_LLC, TOPO_STEP_WAKER_LLC, TOPO_STEP_NODE,
+		     TOPO_STEP_ANY);
+	one = partner;
+	one.nr_nodes = 1;
+	ASSERT_ORDER(&one, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
+		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_NODE);
+	ASSERT_ORDER(&partner, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
+		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_NODE,
+		     TOPO_STEP_ANY);
 }
 
 static void test_place_skips_core_search_without_smt(void **state)
 {
-	assert_int_equal(place_only(TOPO_STEP_LLC_CORE, false, false),
+	struct topo_wake nosmt = plain;
+
+	nosmt.smt = false;
+	assert_int_equal(place_only(TOPO_STEP_LLC_CORE, &nosmt),
 			 TOPO_STEP_QUEUE);
-	assert_int_equal(place_only(TOPO_STEP_LLC_CORE, true, false),
+	assert_int_equal(place_only(TOPO_STEP_LLC_CORE, &plain),
 			 TOPO_STEP_LLC_CORE);
 }
 
@@ -217,13 +291,13 @@ static void test_place_tries_waker_llc_only_for_sync_elsewhere(void **state)
 {
 	bool found[TOPO_NR_STEPS] = { false };
 
-	assert_int_equal(place_only(TOPO_STEP_WAKER_LLC, true, false),
+	assert_int_equal(place_only(TOPO_STEP_WAKER_LLC, &plain),
 			 TOPO_STEP_QUEUE);
 	/* the waker's LLC comes before the rest of the node */
 	found[TOPO_STEP_WAKER_LLC] = true;
 	found[TOPO_STEP_NODE] = true;
-	assert_int_equal(topo_place(found, true, true, false), TOPO_STEP_WAKER_LLC);
-	assert_int_equal(topo_place(found, true, false, false), TOPO_STEP_NODE);
+	assert_int_equal(topo_place(found, &sync_other), TOPO_STEP_WAKER_LLC);
+	assert_int_equal(topo_place(found, &plain), TOPO_STEP_NODE);
 }
 
 static void test_place_pulls_steady_partner_to_waker_llc(void **state)
@@ -245,24 +319,23 @@ static void test_place_pulls_steady_partner_to_waker_llc(void **state)
 
 	/* affine: the waker's LLC beats even an idle previous CPU... */
 	memset(found, 1, sizeof(found));
-	assert_int_equal(topo_place(found, true, true, true),
-			 TOPO_STEP_WAKER_LLC);
+	assert_int_equal(topo_place(found, &partner), TOPO_STEP_WAKER_LLC);
 	/* ...and when it has no idle CPU, the usual order follows */
 	memset(found, 0, sizeof(found));
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		found[order[i]] = true;
-		assert_int_equal(topo_place(found, true, true, true), order[i]);
+		assert_int_equal(topo_place(found, &partner), order[i]);
 	}
 	memset(found, 0, sizeof(found));
-	assert_int_equal(topo_place(found, true, true, true), TOPO_STEP_QUEUE);
+	assert_int_equal(topo_place(found, &partner), TOPO_STEP_QUEUE);
 }
 
 static void test_place_queues_when_nothing_is_idle(void **state)
 {
 	bool found[TOPO_NR_STEPS] = { false };
 
-	assert_int_equal(topo_place(found, true, true, false), TOPO_STEP_QUEUE);
-	assert_int_equal(topo_step_next(TOPO_STEP_QUEUE, true, true, false),
+	assert_int_equal(topo_place(found, &sync_other), TOPO_STEP_QUEUE);
+	assert_int_equal(topo_step_next(TOPO_STEP_QUEUE, &sync_other),
 			 TOPO_STEP_QUEUE);
 }
 
@@ -405,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_dom_kind_parse_accepts_only_llc_and_node),
 		cmocka_unit_test(test_place_prefers_idle_previous_cpu),
 		cmocka_unit_test(test_place_walks_steps_in_order),
+		cmocka_unit_test(test_place_tries_any_cpu_only_with_several_nodes),
 		cmocka_unit_test(test_place_skips_core_search_without_smt),
 		cmocka_unit_test(test_place_tries_waker_llc_only_for_sync_elsewhere),
 		cmocka_unit_test(test_place_pulls_steady_partner_to_waker_llc),
