@@ -27,12 +27,14 @@ starting one costs about a second in a 16-vCPU TCG guest.
 
 Exits 1 with a one-line reason when a check fails.
 """
-import json
 import os
 import re
-import socket
 import sys
 import time
+
+# tests/scx_stats_query.py, the wire-protocol client the other tests use
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import scx_stats_query
 
 SYS = "/sys/devices/system"
 TR = "/sys/kernel/tracing"
@@ -105,17 +107,7 @@ def layout(kind):
 
 
 def query(sock, req, soft=False):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(30)
-    s.connect(sock)
-    s.sendall(json.dumps({"req": req, "args": {}}).encode() + b"\n")
-    buf = b""
-    while not buf.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-    resp = json.loads(buf)
+    resp = scx_stats_query.query(sock, req, timeout=30)
     if resp["errno"]:
         if soft:
             raise OSError("errno %d" % resp["errno"])
