@@ -1,4 +1,3 @@
-# wip: seen failing in CI: the progress task stalled at the end of the mix (issue 6)
 # timeout: 300
 # A 60 s mix under scx_latency - CPU hogs at nice -10, 0 and 10, hackbench
 # rounds, a task sleeping 2 ms at a time, forks, yields and affinity
