@@ -165,7 +165,9 @@ static int configure(struct sk_sched *sk, void *skel)
 	SK_STAT_COUNTER("mig_cross_node", SK_UNIT_COUNT,		\
 			"task starts in another node"),			\
 	SK_STAT_COUNTER("runs", SK_UNIT_COUNT, "task starts"),		\
-	SK_STAT_COUNTER("busy_ns", SK_UNIT_NS, "time CPUs ran tasks")
+	SK_STAT_COUNTER("busy_ns", SK_UNIT_NS, "time CPUs ran tasks"),	\
+	SK_STAT_COUNTER("preempts", SK_UNIT_COUNT,			\
+			"queued wakees that preempted a task of their domain")
 
 #define NR_COUNTERS	(sizeof(struct topo_counters) / sizeof(__u64))
 

@@ -21,6 +21,16 @@
  * stay split while both CPUs idle (topo_wake_affine()); changing wakers
  * (hackbench) do not qualify.
  *
+ * A wakee that finds no idle CPU and is queued preempts the task of its
+ * domain furthest ahead of it in virtual time, when that one has run at
+ * least 1 ms and is at least 1 ms of vtime ahead (topo_wake_preempts()):
+ * the kicked CPU then takes the wakee, the earliest task on the queue.
+ * Without it a task that sleeps often waited behind CPU hogs for a whole
+ * slice on every wake-up. A sync wake-up preempts no one: its waker is
+ * about to sleep and its CPU takes the head of the queue; and a steady
+ * partner is queued in the waker's domain rather than its own, so that a
+ * pipe pair beside hogs ends up in one LLC and takes turns on one CPU.
+ *
  * A CPU with nothing to run takes the head of its own domain's queue;
  * with that empty it steals from the busiest domain of its node if that
  * has at least --steal-threshold tasks queued, and only then from the
@@ -101,6 +111,9 @@ __u64 dom_vtime[TOPO_MAX_DOMS];
 __u32 dom_load[TOPO_MAX_DOMS];		/* thousandths of a task per CPU */
 __u32 dom_queued[TOPO_MAX_DOMS];	/* at the last balancer tick */
 __u32 cpu_busy[TOPO_MAX_CPUS];		/* a task runs there */
+/* what it runs: its vtime and the time when it started, for preemption */
+__u64 cpu_run_vtime[TOPO_MAX_CPUS];
+__u64 cpu_run_start[TOPO_MAX_CPUS];
 __u64 balance_ticks;
 
 SK_COUNTERS(counters, struct topo_counters);
@@ -117,6 +130,7 @@ struct topo_task {
 	u32 dom;		/* the domain whose clock its vtime follows */
 	u64 started_at;		/* when it last started running */
 	u32 last_waker;		/* thread that last woke it synchronously */
+	bool sync_wake;		/* this wake-up's waker is about to sleep */
 };
 
 struct {
@@ -367,6 +381,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 					    cpu_to_llc[prev_cpu], waker,
 					    t->last_waker);
 		t->last_waker = waker;
+		t->sync_wake = sync;
 	}
 
 	step = topo_step_first(&w);
@@ -380,8 +395,15 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 	}
 
 	if (cpu < 0) {
-		/* enqueue() queues it on prev_cpu's domain */
 		count_step(TOPO_STEP_QUEUE);
+		/*
+		 * enqueue() queues it on the domain of the CPU returned. A
+		 * steady partner from another LLC waits in the waker's, whose
+		 * CPU is about to free up and take it (the waker sleeps), so
+		 * the pair ends up in one LLC even when no CPU is idle.
+		 */
+		if (w.affine && bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
+			return this_cpu;
 		return prev_cpu;
 	}
 	count_step(step);
@@ -390,6 +412,57 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 }
 
 /* ---- queueing --------------------------------------------------------- */
+
+/*
+ * A task of @dom ran this long before a wakee queued behind it may
+ * preempt it (topo_wake_preempts()). EEVDF's wake-up preemption lets a
+ * task run about as long before a waking one with an earlier deadline
+ * takes over.
+ */
+#define TOPO_PREEMPT_MIN_NS	(1000ULL * 1000)
+
+/*
+ * @p woke, found no idle CPU and was queued on @dom with @vtime: preempt
+ * the task of @dom furthest ahead of it in virtual time, if one is far
+ * enough ahead and has run long enough. The wakee is then the earliest
+ * task on the domain's queue and the kicked CPU takes it at once; without
+ * this, a task that sleeps often (a pipe, a request) waits behind CPU hogs
+ * for a whole slice on every wake-up. One kick per running task: clearing
+ * its start time keeps the next wakee from choosing the same CPU before it
+ * has switched (ops.running() sets it again).
+ */
+static __always_inline void wake_preempt(struct task_struct *p, u32 dom,
+					 u64 vtime)
+{
+	u64 now = bpf_ktime_get_ns(), best_vtime = 0, start, ran;
+	s32 best = -1;
+	u32 i;
+
+	bpf_for(i, 0, nr_cpu_ids) {
+		if (i >= TOPO_MAX_CPUS)
+			break;
+		if (cpu_to_dom[i] != dom || !cpu_busy[i])
+			continue;
+		start = cpu_run_start[i];
+		if (!start || now <= start)
+			continue;
+		ran = now - start;
+		if (!topo_wake_preempts(vtime, cpu_run_vtime[i], ran,
+					TOPO_PREEMPT_MIN_NS) ||
+		    !bpf_cpumask_test_cpu(i, p->cpus_ptr))
+			continue;
+		if (best < 0 ||
+		    sk_time_before(best_vtime, cpu_run_vtime[i] + ran)) {
+			best = i;
+			best_vtime = cpu_run_vtime[i] + ran;
+		}
+	}
+	if (best < 0 || best >= TOPO_MAX_CPUS)
+		return;
+	cpu_run_start[best] = 0;
+	scx_bpf_kick_cpu(best, SCX_KICK_PREEMPT);
+	sk_counter_add(counters, preempts, 1);
+}
 
 void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 {
@@ -429,6 +502,11 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 	if (idle >= 0)
 		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
+	else if ((enq_flags & SCX_ENQ_WAKEUP) && !(t && t->sync_wake))
+		/* a sync waker sleeps next, and its CPU takes the queue head */
+		wake_preempt(p, dom, vtime);
+	if (t)
+		t->sync_wake = false;
 }
 
 void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
@@ -473,8 +551,12 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 	if (cpu_valid(cpu))
 		cpu_busy[cpu] = 1;
 	sk_counter_add(counters, runs, 1);
-	if (!t)
+	if (!t) {
+		/* nothing to compare with: not preemptable on wake-up */
+		if (cpu_valid(cpu))
+			cpu_run_start[cpu] = 0;
 		return;
+	}
 
 	old = t->dom & (TOPO_MAX_DOMS - 1);
 	if (old != dom) {
@@ -509,6 +591,10 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 	}
 	t->last_cpu = cpu;
 	t->started_at = bpf_ktime_get_ns();
+	if (cpu_valid(cpu)) {
+		cpu_run_vtime[cpu] = p->scx.dsq_vtime;
+		cpu_run_start[cpu] = t->started_at;
+	}
 }
 
 void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)

@@ -254,6 +254,24 @@ TOPO_PURE enum topo_mig topo_mig_class(int from_cpu, int to_cpu,
 }
 
 /*
+ * Whether a wakee queued with vtime @wakee_vtime should preempt a task of
+ * its domain that started running at vtime @curr_vtime and has run
+ * @curr_ran ns since (at nice 0 its vtime advanced as much). Only a task
+ * that has run @min_run: a wakee must not cut short another one's brief
+ * turn, which buys no latency, only a context switch; and only when the
+ * wakee is behind it by at least @min_run too, so equals take turns at the
+ * end of their slices. This is what keeps a pipe pair beside CPU hogs
+ * moving: without it each hop waits for a hog's whole slice.
+ */
+TOPO_PURE bool topo_wake_preempts(__u64 wakee_vtime, __u64 curr_vtime,
+				  __u64 curr_ran, __u64 min_run)
+{
+	if (curr_ran < min_run)
+		return false;
+	return (__s64)(curr_vtime + curr_ran - wakee_vtime) >= (__s64)min_run;
+}
+
+/*
  * Each domain keeps its own virtual clock, so a task's vtime only means
  * something against the clock of the domain it was last queued in. Moving
  * it keeps its distance to that clock (its lag), limited to one slice of

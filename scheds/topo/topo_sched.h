@@ -54,6 +54,7 @@ struct topo_counters {
 	__u64 mig_cross_node;
 	__u64 runs;		/* tasks started on this CPU */
 	__u64 busy_ns;		/* time tasks ran on this CPU */
+	__u64 preempts;		/* wake-ups that preempted this CPU's task */
 };
 
 /*

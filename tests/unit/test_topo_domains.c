@@ -446,6 +446,31 @@ static void test_migration_classes(void **state)
 	assert_int_equal(topo_mig_class(0, 4, a, node), TOPO_MIG_CROSS_NODE);
 }
 
+/*
+ * A wakee behind a hog preempts it once the hog has run the minimum; not
+ * before, not a task barely ahead of it, and not across the wrap of the
+ * 64-bit clock the wrong way.
+ */
+static void test_wake_preempts_hogs_not_equals(void **state)
+{
+	const __u64 ms = 1000000, base = 500 * ms;
+
+	(void)state;
+	/* hog started 10 ms of vtime ahead and has run 2 ms: preempt */
+	assert_true(topo_wake_preempts(base, base + 10 * ms, 2 * ms, ms));
+	/* the same hog 0.5 ms into its run: let it run */
+	assert_false(topo_wake_preempts(base, base + 10 * ms, ms / 2, ms));
+	/* a peer: started level with the wakee, ran 0.9 ms, no preemption */
+	assert_false(topo_wake_preempts(base + ms / 10, base, ms, ms));
+	/* the same peer once it has run a full millisecond past the wakee */
+	assert_true(topo_wake_preempts(base, base, ms, ms));
+	/* a wakee ahead of the running task never preempts */
+	assert_false(topo_wake_preempts(base + 50 * ms, base, 5 * ms, ms));
+	/* the clock wrapped between the two: still compared as a distance */
+	assert_true(topo_wake_preempts(~0ULL - ms, ms, 2 * ms, ms));
+	assert_false(topo_wake_preempts(ms, ~0ULL - 10 * ms, 2 * ms, ms));
+}
+
 static void test_vtime_rebase_keeps_lag_and_caps_credit(void **state)
 {
 	const __u64 slice = 20000000;
@@ -492,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_balance_moves_at_most_what_is_queued),
 		cmocka_unit_test(test_migration_classes),
 		cmocka_unit_test(test_vtime_rebase_keeps_lag_and_caps_credit),
+		cmocka_unit_test(test_wake_preempts_hogs_not_equals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
