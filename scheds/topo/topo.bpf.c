@@ -434,7 +434,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 static __always_inline void wake_preempt(struct task_struct *p, u32 dom,
 					 u64 vtime)
 {
-	u64 now = bpf_ktime_get_ns(), best_vtime = 0, start, ran;
+	u64 now = bpf_ktime_get_ns(), best_vtime = 0, start, ran, at;
 	s32 best = -1;
 	u32 i;
 
@@ -451,10 +451,11 @@ static __always_inline void wake_preempt(struct task_struct *p, u32 dom,
 					TOPO_PREEMPT_MIN_NS) ||
 		    !bpf_cpumask_test_cpu(i, p->cpus_ptr))
 			continue;
-		if (best < 0 ||
-		    sk_time_before(best_vtime, cpu_run_vtime[i] + ran)) {
+		/* where its vtime is now, at nice 0 */
+		at = cpu_run_vtime[i] + ran;
+		if (best < 0 || sk_time_before(best_vtime, at)) {
 			best = i;
-			best_vtime = cpu_run_vtime[i] + ran;
+			best_vtime = at;
 		}
 	}
 	if (best < 0 || best >= TOPO_MAX_CPUS)
@@ -548,15 +549,14 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 	u32 dom = dom_of(cpu), old;
 	enum topo_mig mig;
 
-	if (cpu_valid(cpu))
+	if (cpu_valid(cpu)) {
 		cpu_busy[cpu] = 1;
-	sk_counter_add(counters, runs, 1);
-	if (!t) {
-		/* nothing to compare with: not preemptable on wake-up */
-		if (cpu_valid(cpu))
-			cpu_run_start[cpu] = 0;
-		return;
+		/* preemptable on wake-up only once its vtime is known below */
+		cpu_run_start[cpu] = 0;
 	}
+	sk_counter_add(counters, runs, 1);
+	if (!t)
+		return;
 
 	old = t->dom & (TOPO_MAX_DOMS - 1);
 	if (old != dom) {
