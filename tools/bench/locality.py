@@ -12,6 +12,10 @@
 #   *_cross_llc_per_1k  migrations to another LLC of the same node, per
 #                       1000 wake-ups of the workload's tasks
 #   *_cross_node_per_1k migrations to another node, per 1000 wake-ups
+#   *_cross_llc_wake_per_1k the cross-LLC migrations made while placing a
+#                       waking task (between its sched_waking and
+#                       sched_wakeup); the others moved a queued or running
+#                       task (stealing, balancing)
 #   *_trips_per_s       ping-pong round trips per second (all pairs)
 #   *_hog_loops_per_s   hog work units per second (all hogs)
 #   *_imbalance         max/min busy time of the LLCs (/proc/stat)
@@ -202,6 +206,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     mine = set(pids)
     last_cpu, pending = {}, {}
     wakeups = local = cross_llc = cross_node = migrations = 0
+    cross_llc_wake = 0
     line_re = re.compile(r"\[(\d+)\].*?(sched_waking|sched_wakeup|sched_migrate_task): (.*)")
     for line in open(TR + "/trace"):
         m = line_re.search(line)
@@ -223,6 +228,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
                     cross_node += 1
                 elif llc[o] != llc[d]:
                     cross_llc += 1
+                    cross_llc_wake += pid in pending
             last_cpu[pid] = d
         else:
             tm = re.search(r"target_cpu=(\d+)", rest)
@@ -252,6 +258,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
         name + "_local_wake_pct": round(100.0 * local / wakeups, 2) if wakeups else 0.0,
         name + "_cross_llc_per_1k": round(cross_llc * per_k, 3),
         name + "_cross_node_per_1k": round(cross_node * per_k, 3),
+        name + "_cross_llc_wake_per_1k": round(cross_llc_wake * per_k, 3),
         name + "_trips_per_s": round(trips / el, 1),
         name + "_hog_loops_per_s": round(loops / el, 1),
         name + "_imbalance": round(hi / lo, 3) if lo else 0.0,

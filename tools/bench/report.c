@@ -196,6 +196,7 @@ static const struct metric_info headline[] = {
 	{ "locality", "few_trips_per_s", "few: pair round trips/s", +1 },
 	{ "locality", "many_local_wake_pct", "many: wake-ups in LLC (%)", +1 },
 	{ "locality", "many_cross_llc_per_1k", "many: x-LLC migr./1k wakes", -1 },
+	{ "locality", "many_cross_llc_wake_per_1k", "many: x-LLC at wake-up/1k", -1 },
 	{ "locality", "many_cross_node_per_1k", "many: x-node migr./1k", -1 },
 	{ "locality", "many_trips_per_s", "many: pair round trips/s", +1 },
 	{ "locality", "many_hog_loops_per_s", "many: hog loops/s", +1 },
