@@ -140,6 +140,8 @@ static int configure(struct sk_sched *sk, void *skel)
 			"wake-ups placed on an idle CPU of the previous LLC"), \
 	SK_STAT_COUNTER("wake_waker_llc", SK_UNIT_COUNT,		\
 			"sync wake-ups placed in the waker's LLC"),	\
+	SK_STAT_COUNTER("wake_waker_cpu", SK_UNIT_COUNT,		\
+			"sync wake-ups queued for the waker's CPU"),	\
 	SK_STAT_COUNTER("wake_node", SK_UNIT_COUNT,			\
 			"wake-ups placed elsewhere in the previous node"), \
 	SK_STAT_COUNTER("wake_any", SK_UNIT_COUNT,			\
@@ -385,7 +387,8 @@ static int add_domains(struct sk_sched *sk, void *skel, struct json_object *top)
 
 	/* queued wake-ups are left out: where they run is the stealer's say */
 	wakes = get_u64(top, "wake_prev") + get_u64(top, "wake_llc_core") +
-		get_u64(top, "wake_llc") + get_u64(top, "wake_waker_llc");
+		get_u64(top, "wake_llc") + get_u64(top, "wake_waker_llc") +
+		get_u64(top, "wake_waker_cpu");
 	local = wakes;
 	wakes += get_u64(top, "wake_node") + get_u64(top, "wake_any");
 

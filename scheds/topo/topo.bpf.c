@@ -12,14 +12,17 @@
  * A waking task takes the first idle CPU found, in this order
  * (topo_policy.h): its previous CPU; a core of the previous LLC whose SMT
  * siblings are all idle; any CPU of the previous LLC; for a synchronous
- * wake-up, the waker's LLC (the data it just wrote is there); the previous
- * CPU's node; anywhere, when there is more than one node. It runs there
- * at once. With no idle CPU it joins the queue of its previous CPU's
- * domain. One exception: a synchronous wake-up from another LLC by the
- * same thread as last time (a steady partner, as in a pipe ping-pong)
- * tries the waker's LLC first, else a pair that started in two LLCs would
- * stay split while both CPUs idle (topo_wake_affine()); changing wakers
- * (hackbench) do not qualify.
+ * wake-up, the waker's LLC (the data it just wrote is there), and then
+ * the waker's own CPU if nothing waits in its domain: the waker is about
+ * to sleep, so that CPU is as good as idle (EEVDF's wake_affine_idle()
+ * reasons the same way), and the wakee is queued there rather than sent
+ * to another LLC; the previous CPU's node; anywhere, when there is more
+ * than one node. It runs there at once. With no idle CPU it joins the
+ * queue of its previous CPU's domain. One exception: a synchronous
+ * wake-up from another LLC by the same thread as last time (a steady
+ * partner, as in a pipe ping-pong) tries the waker's LLC first, else a
+ * pair that started in two LLCs would stay split while both CPUs idle
+ * (topo_wake_affine()); changing wakers (hackbench) do not qualify.
  *
  * A wakee that finds no idle CPU and is queued preempts the task of its
  * domain furthest ahead of it in virtual time, when that one has run at
@@ -35,7 +38,11 @@
  * with that empty it steals from the busiest domain of its node if that
  * has at least --steal-threshold tasks queued, and only then from the
  * busiest domain of another node, if that has at least --numa-threshold.
- * Stealing is immediate and cheap but only helps idle CPUs. A BPF timer
+ * Only a CPU about to go idle steals: one whose task used up its slice
+ * keeps it when its own queue is empty: busy CPUs trading tasks across
+ * LLCs at each slice end gain no CPU time and cost cache misses (the
+ * README's locality table has the numbers). Stealing is immediate and
+ * cheap but only helps idle CPUs. A BPF timer
  * therefore runs every --balance-ms: it samples every domain's load
  * (running + queued tasks per CPU, averaged), and when the same pair of
  * domains stays out of balance for two ticks running, moves queued tasks
@@ -303,7 +310,7 @@ static __always_inline s32 pick_idle_in(struct task_struct *p,
 /* ---- wake-up placement ------------------------------------------------ */
 
 static __always_inline s32 try_step(struct task_struct *p, enum topo_step step,
-				    s32 prev_cpu, u32 waker_llc)
+				    s32 prev_cpu, s32 this_cpu, u32 waker_llc)
 {
 	struct topo_cpu_ids prev = ids_of(prev_cpu);
 
@@ -320,6 +327,11 @@ static __always_inline s32 try_step(struct task_struct *p, enum topo_step step,
 		return pick_idle_in(p, lookup_mask(&llc_masks, prev.llc), 0);
 	case TOPO_STEP_WAKER_LLC:
 		return pick_idle_in(p, lookup_mask(&llc_masks, waker_llc), 0);
+	case TOPO_STEP_WAKER_CPU:
+		if (bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr) &&
+		    !dom_nr_queued(dom_of(this_cpu)))
+			return this_cpu;
+		return -1;
 	case TOPO_STEP_NODE:
 		return pick_idle_in(p, lookup_mask(&node_masks, prev.node), 0);
 	case TOPO_STEP_ANY:
@@ -343,6 +355,9 @@ static __always_inline void count_step(enum topo_step step)
 		break;
 	case TOPO_STEP_WAKER_LLC:
 		sk_counter_add(counters, wake_waker_llc, 1);
+		break;
+	case TOPO_STEP_WAKER_CPU:
+		sk_counter_add(counters, wake_waker_cpu, 1);
 		break;
 	case TOPO_STEP_NODE:
 		sk_counter_add(counters, wake_node, 1);
@@ -371,6 +386,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		return prev_cpu;
 	sync = (wake_flags & SCX_WAKE_SYNC) && cpu_valid(this_cpu);
 	if (sync) {
+		w.sync = true;
 		waker_llc = cpu_to_llc[this_cpu];
 		w.other_llc = waker_llc != cpu_to_llc[prev_cpu];
 		/* select_cpu() runs in the waker's context */
@@ -388,7 +404,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 	for (i = 0; i < TOPO_NR_STEPS; i++) {
 		if (step == TOPO_STEP_QUEUE)
 			break;
-		cpu = try_step(p, step, prev_cpu, waker_llc);
+		cpu = try_step(p, step, prev_cpu, this_cpu, waker_llc);
 		if (cpu >= 0)
 			break;
 		step = topo_step_next(step, &w);
@@ -407,6 +423,12 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		return prev_cpu;
 	}
 	count_step(step);
+	/*
+	 * The waker's CPU is busy until the waker sleeps: queue the wakee in
+	 * its domain, where that CPU takes it next (or a sibling first).
+	 */
+	if (step == TOPO_STEP_WAKER_CPU)
+		return cpu;
 	scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);
 	return cpu;
 }
@@ -494,10 +516,13 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	 * Only CPUs passing through dispatch() look at queues. A task that
 	 * did not come through select_cpu() (slice expired, preempted, new)
 	 * needs an idle CPU woken for it: one in its domain, else one in its
-	 * node that may steal it.
+	 * node that may steal it. Not for a sync wake-up: its waker's CPU
+	 * frees up and takes it, and a CPU woken in another LLC would only
+	 * race it for the task.
 	 */
 	idle = pick_idle_in(p, dom_mask(dom), 0);
-	if (idle < 0 && scx_bpf_dsq_nr_queued(dom) >= (s32)steal_thresh) {
+	if (idle < 0 && !(t && t->sync_wake) &&
+	    scx_bpf_dsq_nr_queued(dom) >= (s32)steal_thresh) {
 		node = dom_to_node[dom];
 		idle = pick_idle_in(p, lookup_mask(&node_masks, node), 0);
 	}
@@ -517,6 +542,15 @@ void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
 	int victim;
 
 	if (scx_bpf_consume(dom))
+		return;
+	/*
+	 * Only a CPU about to go idle steals. One whose task used up its
+	 * slice keeps running it: taking another domain's task instead
+	 * would move that one across LLCs and queue this one, for no more
+	 * CPU time in all; lasting imbalances between busy domains are the
+	 * balancer's job.
+	 */
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
 		return;
 
 	s = bpf_map_lookup_elem(&dispatch_scratch, &zero);

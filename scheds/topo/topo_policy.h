@@ -37,6 +37,7 @@ enum topo_step {
 	TOPO_STEP_LLC_CORE,	/* a core with all SMT siblings idle, prev LLC */
 	TOPO_STEP_LLC,		/* any CPU of the previous LLC */
 	TOPO_STEP_WAKER_LLC,	/* sync wake-up: the waker's LLC */
+	TOPO_STEP_WAKER_CPU,	/* sync wake-up: the waker's CPU, nothing queued */
 	TOPO_STEP_NODE,		/* the previous CPU's NUMA node */
 	TOPO_STEP_ANY,		/* anywhere */
 	TOPO_STEP_QUEUE,
@@ -66,7 +67,9 @@ TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
  * looking for a whole idle core means something. @nr_nodes: NUMA nodes;
  * with one, "any idle CPU" is the node step again, which could only catch
  * a CPU gone idle since, as the queue's consumers do anyway, and is left
- * out. @other_llc: a synchronous wake-up whose waker runs in another LLC
+ * out. @sync: the waker said it is about to sleep, so its own CPU is worth
+ * waiting for (WAKER_CPU) before going to another LLC.
+ * @other_llc: a synchronous wake-up whose waker runs in another LLC
  * than the previous CPU (in the same LLC the LLC step already looked
  * there). @affine: topo_wake_affine() said yes, so the waker's LLC comes
  * first and the usual order follows it.
@@ -74,6 +77,7 @@ TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
 struct topo_wake {
 	bool smt;
 	__u32 nr_nodes;
+	bool sync;
 	bool other_llc;
 	bool affine;
 };
@@ -94,10 +98,13 @@ TOPO_PURE enum topo_step topo_step_next(enum topo_step step,
 	case TOPO_STEP_LLC_CORE:
 		return TOPO_STEP_LLC;
 	case TOPO_STEP_LLC:
-		return w->other_llc && !w->affine ? TOPO_STEP_WAKER_LLC :
-						    TOPO_STEP_NODE;
+		if (w->other_llc && !w->affine)
+			return TOPO_STEP_WAKER_LLC;
+		return w->sync ? TOPO_STEP_WAKER_CPU : TOPO_STEP_NODE;
 	case TOPO_STEP_WAKER_LLC:
-		return w->affine ? TOPO_STEP_PREV : TOPO_STEP_NODE;
+		return w->affine ? TOPO_STEP_PREV : TOPO_STEP_WAKER_CPU;
+	case TOPO_STEP_WAKER_CPU:
+		return TOPO_STEP_NODE;
 	case TOPO_STEP_NODE:
 		return w->nr_nodes > 1 ? TOPO_STEP_ANY : TOPO_STEP_QUEUE;
 	default:

@@ -6,8 +6,9 @@
 # slower under TCG on a 2-core host without exercising anything more. Its
 # domains match what sysfs shows (one per L3, each in the node sysfs puts
 # its CPUs in), it stays enabled under hackbench beside CPU hogs, the
-# per-domain counters add up exactly to the totals, and the same holds
-# with --domain node, one domain per node.
+# per-domain counters add up exactly to the totals, a timer wakee beside
+# the hogs preempts one, and the same holds with --domain node, one domain
+# per node.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/topo_lib.sh"
 
@@ -31,6 +32,17 @@ bg stress-ng --cpu "$n" --timeout 120s --quiet
 echo "loaded; hackbench beside $n hogs"
 hackbench -g 1 -l 20 >/dev/null || fail "hackbench failed under scx_topo"
 progress_grows "$SK_TMP/progress" 2 "progress task beside the hogs"
+# A task woken by a timer every 2 ms beside the hogs: not a sync wake-up,
+# so when it finds no idle CPU it must preempt the hog of its domain that
+# ran longest ahead of it, rather than wait out a 20 ms slice.
+pre0=$(topo_stat preempts) || fail "cannot read preempts"
+python3 -c 'import time
+end = time.monotonic() + 3
+while time.monotonic() < end:
+	time.sleep(0.002)' || fail "the timer sleeper failed"
+pre1=$(topo_stat preempts) || fail "cannot read preempts"
+echo "wake-up preemptions while a timer sleeper ran beside the hogs: $((pre1 - pre0))"
+[ "$pre1" -gt "$pre0" ] || fail "no wake-up preemption: a timer wakee beside $n hogs waited for slices to end"
 assert_eq enabled "$(sk_state)" "state under load"
 topo_check_stats llc
 stop_sched INT || fail "scx_topo exited non-zero: $(cat "$SCHED_LOG")"

@@ -20,6 +20,12 @@ topo_check_stats() {
 	cat "$SK_TMP/stats"
 }
 
+# topo_stat NAME: one total from scx_topo's stats, now
+topo_stat() {
+	python3 "$SK_TESTS/scx_stats_query.py" "$TOPO_SOCK" stats |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
 # The domains of the last stats check: "cpus:nr_cpus" each, sorted.
 topo_doms() { sed -n 's/^doms=//p' "$SK_TMP/stats"; }
 

@@ -175,16 +175,24 @@ static void test_dom_kind_parse_accepts_only_llc_and_node(void **state)
 
 /* SMT, two nodes: an asynchronous wake-up... */
 static const struct topo_wake plain = { .smt = true, .nr_nodes = 2 };
-/* ...a synchronous one from another LLC... */
+/* ...a synchronous one from the same LLC... */
+static const struct topo_wake sync_same = {
+	.smt = true,
+	.nr_nodes = 2,
+	.sync = true,
+};
+/* ...one from another LLC... */
 static const struct topo_wake sync_other = {
 	.smt = true,
 	.nr_nodes = 2,
+	.sync = true,
 	.other_llc = true,
 };
 /* ...and one from a steady partner there (topo_wake_affine()) */
 static const struct topo_wake partner = {
 	.smt = true,
 	.nr_nodes = 2,
+	.sync = true,
 	.other_llc = true,
 	.affine = true,
 };
@@ -231,8 +239,9 @@ static void test_place_walks_steps_in_order(void **state)
 {
 	bool found[TOPO_NR_STEPS] = { false };
 	const enum topo_step order[] = {
-		TOPO_STEP_ANY, TOPO_STEP_NODE, TOPO_STEP_WAKER_LLC,
-		TOPO_STEP_LLC, TOPO_STEP_LLC_CORE, TOPO_STEP_PREV,
+		TOPO_STEP_ANY, TOPO_STEP_NODE, TOPO_STEP_WAKER_CPU,
+		TOPO_STEP_WAKER_LLC, TOPO_STEP_LLC, TOPO_STEP_LLC_CORE,
+		TOPO_STEP_PREV,
 	};
 	unsigned int i;
 
@@ -263,17 +272,18 @@ static void test_place_tries_any_cpu_only_with_several_nodes(void **state)
 	one = sync_other;
 	one.nr_nodes = 1;
 	ASSERT_ORDER(&one, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC,
-		     TOPO_STEP_WAKER_LLC, TOPO_STEP_NODE);
+		     TOPO_STEP_WAKER_LLC, TOPO_STEP_WAKER_CPU, TOPO_STEP_NODE);
 	ASSERT_ORDER(&sync_other, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE,
-		     TOPO_STEP_LLC, TOPO_STEP_WAKER_LLC, TOPO_STEP_NODE,
-		     TOPO_STEP_ANY);
+		     TOPO_STEP_LLC, TOPO_STEP_WAKER_LLC, TOPO_STEP_WAKER_CPU,
+		     TOPO_STEP_NODE, TOPO_STEP_ANY);
 	one = partner;
 	one.nr_nodes = 1;
 	ASSERT_ORDER(&one, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
-		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_NODE);
+		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU,
+		     TOPO_STEP_NODE);
 	ASSERT_ORDER(&partner, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
-		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_NODE,
-		     TOPO_STEP_ANY);
+		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU,
+		     TOPO_STEP_NODE, TOPO_STEP_ANY);
 }
 
 static void test_place_skips_core_search_without_smt(void **state)
@@ -300,12 +310,39 @@ static void test_place_tries_waker_llc_only_for_sync_elsewhere(void **state)
 	assert_int_equal(topo_place(found, &plain), TOPO_STEP_NODE);
 }
 
+/*
+ * A sync waker is about to sleep: with nothing queued in its domain its
+ * own CPU is as good as idle and comes before any CPU of another LLC, for
+ * any sync wake-up, and for no other.
+ */
+static void test_place_counts_sync_waker_cpu_before_other_llcs(void **state)
+{
+	bool found[TOPO_NR_STEPS] = { false };
+
+	ASSERT_ORDER(&sync_same, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE,
+		     TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU, TOPO_STEP_NODE,
+		     TOPO_STEP_ANY);
+	assert_int_equal(place_only(TOPO_STEP_WAKER_CPU, &plain),
+			 TOPO_STEP_QUEUE);
+	found[TOPO_STEP_WAKER_CPU] = true;
+	found[TOPO_STEP_NODE] = true;
+	found[TOPO_STEP_ANY] = true;
+	assert_int_equal(topo_place(found, &sync_same), TOPO_STEP_WAKER_CPU);
+	assert_int_equal(topo_place(found, &sync_other), TOPO_STEP_WAKER_CPU);
+	assert_int_equal(topo_place(found, &partner), TOPO_STEP_WAKER_CPU);
+	assert_int_equal(topo_place(found, &plain), TOPO_STEP_NODE);
+	/* but an idle CPU in the previous LLC still wins */
+	found[TOPO_STEP_LLC] = true;
+	assert_int_equal(topo_place(found, &sync_same), TOPO_STEP_LLC);
+}
+
 static void test_place_pulls_steady_partner_to_waker_llc(void **state)
 {
 	bool found[TOPO_NR_STEPS];
 	const enum topo_step order[] = {
-		TOPO_STEP_ANY, TOPO_STEP_NODE, TOPO_STEP_LLC,
-		TOPO_STEP_LLC_CORE, TOPO_STEP_PREV, TOPO_STEP_WAKER_LLC,
+		TOPO_STEP_ANY, TOPO_STEP_NODE, TOPO_STEP_WAKER_CPU,
+		TOPO_STEP_LLC, TOPO_STEP_LLC_CORE, TOPO_STEP_PREV,
+		TOPO_STEP_WAKER_LLC,
 	};
 	unsigned int i;
 
@@ -506,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_place_tries_any_cpu_only_with_several_nodes),
 		cmocka_unit_test(test_place_skips_core_search_without_smt),
 		cmocka_unit_test(test_place_tries_waker_llc_only_for_sync_elsewhere),
+		cmocka_unit_test(test_place_counts_sync_waker_cpu_before_other_llcs),
 		cmocka_unit_test(test_place_pulls_steady_partner_to_waker_llc),
 		cmocka_unit_test(test_place_queues_when_nothing_is_idle),
 		cmocka_unit_test(test_steal_takes_busiest_domain_of_own_node),
