@@ -493,6 +493,11 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	struct topo_task *t = task_ctx(p);
 	u32 dom = dom_of(cpu), node;
 	u64 vtime = p->scx.dsq_vtime;
+	/* select_cpu() noted it for this wake-up only */
+	bool sync = t && t->sync_wake;
+
+	if (t)
+		t->sync_wake = false;
 
 	/*
 	 * A task whose affinity just changed may sit on a CPU it can no
@@ -521,18 +526,16 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	 * race it for the task.
 	 */
 	idle = pick_idle_in(p, dom_mask(dom), 0);
-	if (idle < 0 && !(t && t->sync_wake) &&
+	if (idle < 0 && !sync &&
 	    scx_bpf_dsq_nr_queued(dom) >= (s32)steal_thresh) {
 		node = dom_to_node[dom];
 		idle = pick_idle_in(p, lookup_mask(&node_masks, node), 0);
 	}
 	if (idle >= 0)
 		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
-	else if ((enq_flags & SCX_ENQ_WAKEUP) && !(t && t->sync_wake))
+	else if ((enq_flags & SCX_ENQ_WAKEUP) && !sync)
 		/* a sync waker sleeps next, and its CPU takes the queue head */
 		wake_preempt(p, dom, vtime);
-	if (t)
-		t->sync_wake = false;
 }
 
 void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
