@@ -78,7 +78,8 @@ fields = {
                "cyclictest_overflows"],
     "hackbench": ["time_s", "groups", "loops", "messages"],
     "reqresp": ["requests", "rps", "req_p50_us", "req_p99_us", "req_max_us",
-                "wake_p50_us", "wake_p99_us"],
+                "wake_p50_us", "wake_p99_us", "voluntary_cs_per_req",
+                "involuntary_cs_per_req", "idle_pct"],
 }
 runs = doc["runs"]
 need(len(runs) == 15, "%d runs, expected 15" % len(runs))
@@ -124,6 +125,10 @@ need(wk["executed_periods"] + wk["missed_periods"] == wk["periods"],
      "wakeup periods do not add up: %r" % wk)
 rr = by[("reqresp", "eevdf")]["metrics"]
 need(rr["requests"] > 0 and rr["rps"] > 0, "reqresp did no work: %r" % rr)
+# every worker sleeps on its futex between requests, and the idle share is
+# a share
+need(rr["voluntary_cs_per_req"] >= 0.5 and 0 <= rr["idle_pct"] <= 100,
+     "reqresp context switches or idle share implausible: %r" % rr)
 need(by[("hackbench", "eevdf")]["metrics"]["time_s"] > 0, "hackbench time")
 
 if errors:

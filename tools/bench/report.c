@@ -190,6 +190,8 @@ static const struct metric_info headline[] = {
 	{ "reqresp", "req_p50_us", "request p50 (us)", -1 },
 	{ "reqresp", "req_p99_us", "request p99 (us)", -1 },
 	{ "reqresp", "wake_p99_us", "worker wake-up p99 (us)", -1 },
+	{ "reqresp", "involuntary_cs_per_req", "preempted per request", -1 },
+	{ "reqresp", "idle_pct", "CPU idle (%)", -1 },
 	{ "locality", "few_local_wake_pct", "few: wake-ups in LLC (%)", +1 },
 	{ "locality", "few_cross_llc_per_1k", "few: x-LLC migr./1k wakes", -1 },
 	{ "locality", "few_cross_node_per_1k", "few: x-node migr./1k wakes", -1 },

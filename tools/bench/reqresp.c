@@ -10,6 +10,10 @@
  * how fast the wakees get a CPU and how fairly they share it show up in:
  * requests per second (throughput) and request latency, from the moment the
  * request was posted to the answer (wake-up + queueing + work).
+ * Where throughput goes is shown by two scheduler-independent figures:
+ * this process's context switches per request (voluntary ones are the
+ * futex waits; involuntary ones are preemptions) and the share of the
+ * machine's CPU time left idle while requests were waiting.
  * Prints one JSON object of results on stdout.
  */
 #include <getopt.h>
@@ -17,6 +21,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -62,6 +67,28 @@ static void futex_wait(_Atomic uint32_t *word, uint32_t val)
 static void futex_wake(_Atomic uint32_t *word)
 {
 	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+/* Idle and total time of all CPUs so far, in /proc/stat ticks, or a negative errno. */
+static int cpu_ticks(unsigned long long *idle, unsigned long long *total)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "re");
+	int n;
+
+	if (!f)
+		return -errno;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 5)
+		return -EINVAL;
+	/* idle and iowait: nothing ran */
+	*idle = v[3] + v[4];
+	*total = 0;
+	for (int i = 0; i < 8; i++)
+		*total += v[i];
+	return 0;
 }
 
 static void *worker_main(void *arg)
@@ -134,7 +161,9 @@ int main(int argc, char **argv)
 	unsigned long seconds = 5, nmsg = 2, nwork = ncpus > 0 ? (unsigned long)ncpus : 1;
 	unsigned long work_us = 100;
 	struct bench_samples lat = { 0 }, wake = { 0 };
+	unsigned long long idle0 = 0, total0 = 0, idle1 = 0, total1 = 0;
 	uint64_t t0, elapsed, rounds = 0;
+	struct rusage ru0, ru1;
 	struct json_object *res;
 	struct msg *msgs;
 	int c, err;
@@ -183,6 +212,8 @@ int main(int argc, char **argv)
 				die("cannot start a worker thread: %s", strerror(err));
 		}
 	}
+	getrusage(RUSAGE_SELF, &ru0);
+	cpu_ticks(&idle0, &total0);
 	t0 = bench_mono();
 	for (unsigned long i = 0; i < nmsg; i++) {
 		err = pthread_create(&msgs[i].thread, NULL, msg_main, &msgs[i]);
@@ -200,6 +231,8 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < nmsg; i++)
 		pthread_join(msgs[i].thread, NULL);
 	elapsed = bench_mono() - t0;
+	getrusage(RUSAGE_SELF, &ru1);
+	cpu_ticks(&idle1, &total1);
 	atomic_store(&exiting, 1);
 	for (unsigned long i = 0; i < nmsg; i++) {
 		for (unsigned long j = 0; j < nwork; j++) {
@@ -231,6 +264,15 @@ int main(int argc, char **argv)
 	bench_put_num(res, "req_max_us", bench_us(bench_percentile_u64(lat.v, lat.n, 100)));
 	bench_put_num(res, "wake_p50_us", bench_us(bench_percentile_u64(wake.v, wake.n, 50)));
 	bench_put_num(res, "wake_p99_us", bench_us(bench_percentile_u64(wake.v, wake.n, 99)));
+	if (lat.n) {
+		bench_put_num(res, "voluntary_cs_per_req",
+			      (double)(ru1.ru_nvcsw - ru0.ru_nvcsw) / (double)lat.n);
+		bench_put_num(res, "involuntary_cs_per_req",
+			      (double)(ru1.ru_nivcsw - ru0.ru_nivcsw) / (double)lat.n);
+	}
+	if (total1 > total0)
+		bench_put_num(res, "idle_pct",
+			      100.0 * (double)(idle1 - idle0) / (double)(total1 - total0));
 	bench_samples_free(&lat);
 	bench_samples_free(&wake);
 	return bench_print_json(res) ? 1 : 0;
