@@ -19,6 +19,8 @@
 #   *_trips_per_s       ping-pong round trips per second (all pairs)
 #   *_hog_loops_per_s   hog work units per second (all hogs)
 #   *_imbalance         max/min busy time of the LLCs (/proc/stat)
+#   *_idle_pct          share of all CPUs' time left idle (/proc/stat):
+#                       throughput lost to idle CPUs rather than to work
 #   *_migr_per_1k       all migrations of the workload's tasks per 1000
 #                       wake-ups, from the tracepoint
 #   *_nr_migr_per_1k    the same from the kernel's per-task counter
@@ -76,13 +78,14 @@ def topology():
 
 
 def busy_per_cpu():
+    """cpu -> (busy, all) time in ticks so far"""
     busy = {}
     for line in open("/proc/stat"):
         m = re.match(r"cpu(\d+) (.*)", line)
         if m:
             v = list(map(int, m.group(2).split()))
             # all but idle (3) and iowait (4); guest time is in user
-            busy[int(m.group(1))] = sum(v[:3]) + sum(v[5:8])
+            busy[int(m.group(1))] = (sum(v[:3]) + sum(v[5:8]), sum(v[:8]))
     return busy
 
 
@@ -244,9 +247,13 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
             if llc[target] in near:
                 local += 1
     dom_busy = {}
-    for c, v in b1.items():
+    busy = total = 0
+    for c, (v, a) in b1.items():
         if c in llc:
-            dom_busy[llc[c]] = dom_busy.get(llc[c], 0) + v - b0.get(c, v)
+            v0, a0 = b0.get(c, (v, a))
+            dom_busy[llc[c]] = dom_busy.get(llc[c], 0) + v - v0
+            busy += v - v0
+            total += a - a0
     lo = min(dom_busy.values()) if dom_busy else 0
     hi = max(dom_busy.values()) if dom_busy else 0
     trips = sum(c1[fd] - c0[fd] for k, fd in counters if k == "trip") / 2
@@ -262,6 +269,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
         name + "_trips_per_s": round(trips / el, 1),
         name + "_hog_loops_per_s": round(loops / el, 1),
         name + "_imbalance": round(hi / lo, 3) if lo else 0.0,
+        name + "_idle_pct": round(100.0 * (total - busy) / total, 2) if total else 0.0,
         name + "_migr_per_1k": round(migrations * per_k, 3),
         name + "_nr_migr_per_1k": round((m1 - m0) * per_k, 3),
         name + "_trace_lost": trace_lost(),

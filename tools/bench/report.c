@@ -203,6 +203,7 @@ static const struct metric_info headline[] = {
 	{ "locality", "many_trips_per_s", "many: pair round trips/s", +1 },
 	{ "locality", "many_hog_loops_per_s", "many: hog loops/s", +1 },
 	{ "locality", "many_imbalance", "many: LLC busy max/min", -1 },
+	{ "locality", "many_idle_pct", "many: CPU idle (%)", -1 },
 	{ "switch", "gap_p50_ms", "gap p50 (ms)", -1 },
 	{ "switch", "gap_p99_ms", "gap p99 (ms)", -1 },
 	{ "switch", "gap_max_ms", "gap max (ms)", -1 },
