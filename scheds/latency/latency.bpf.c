@@ -122,6 +122,12 @@ const volatile __u64 slice_max_ns = 5000 * 1000;
 const volatile __u32 lat_weight = 100;
 const volatile bool preempt = true;
 /*
+ * Whether any core has SMT siblings, from the loader. Without them the
+ * search for a wholly idle core already is a search for any idle CPU, and
+ * the steps after it in pick_idle() could only repeat it.
+ */
+const volatile bool smt = true;
+/*
  * near_cpus[cpu] lists CPU ids + 1 (0 ends the list) to try after @cpu:
  * its SMT siblings, then other CPUs of its LLC. Filled from sysfs
  * topology by the loader, so the BPF side needs no cpumask plumbing.
@@ -134,6 +140,9 @@ const volatile __u16 near_cpus[LAT_MAX_CPUS][LAT_NEAR_MAX];
  * it a bit.
  */
 __u64 vtime_now;
+
+/* scx_bpf_nr_cpu_ids(), kept by ops.init() to spare a kfunc call per use. */
+__u32 nr_cpus = LAT_MAX_CPUS;
 
 SK_COUNTERS(counters, struct lat_counters);
 SK_COUNTERS(delay_hist, struct lat_hist);
@@ -152,6 +161,7 @@ struct lat_task {
 	u32 inherited;		/* share of the last waker's criticality */
 	bool from_queue;	/* runs next because it reached the head */
 	bool sync_wake;		/* the waker said it is about to sleep */
+	bool searched;		/* select_cpu() found no idle CPU for it */
 	bool yielded;		/* gave up its turn: deadline one slice later */
 };
 
@@ -215,9 +225,18 @@ static __noinline s32 near_cpu(u32 cpu, u32 i)
 	return (s32)near_cpus[cpu][i] - 1;
 }
 
+/*
+ * Most tasks may run anywhere, and for them a field read answers without
+ * a kfunc call. A migration-disabled task keeps its full count while its
+ * cpus_ptr points at a single CPU, so it takes the full test.
+ */
 static __always_inline bool cpu_allowed(struct task_struct *p, s32 cpu)
 {
-	return cpu >= 0 && bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
+	if (cpu < 0)
+		return false;
+	if ((u32)p->nr_cpus_allowed >= nr_cpus && !p->migration_disabled)
+		return (u32)cpu < nr_cpus;
+	return bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
 }
 
 /*
@@ -330,7 +349,7 @@ static s32 pick_idle(struct task_struct *p, s32 prev_cpu)
 
 	/* without SMT every core is "wholly idle": any idle CPU */
 	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, SCX_PICK_IDLE_CORE);
-	if (cpu >= 0)
+	if (cpu >= 0 || !smt)
 		return cpu;
 
 	/*
@@ -362,8 +381,11 @@ s32 SK_STRUCT_OPS(lat_select_cpu, struct task_struct *p, s32 prev_cpu,
 		sk_counter_add(counters, sync_wakeups, 1);
 
 	cpu = pick_idle(p, prev_cpu);
-	if (cpu < 0)
+	if (cpu < 0) {
+		if (t)
+			t->searched = true;
 		return prev_cpu;
+	}
 
 	/* ops.enqueue() is skipped for tasks dispatched here */
 	if (t) {
@@ -501,10 +523,17 @@ void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 
 	/*
 	 * Tasks that did not come through select_cpu() (slice expired,
-	 * preempted, pinned) or raced with a CPU going idle: an idle CPU
-	 * gets them, near where they ran.
+	 * preempted, pinned): an idle CPU gets them, near where they ran.
+	 * A wake-up that select_cpu() just searched for in vain only looks
+	 * for a CPU that went idle since, anywhere: a rare race, not worth
+	 * repeating the whole search, whose every step is a kfunc call.
 	 */
-	idle = pick_idle(p, scx_bpf_task_cpu(p));
+	if (t && t->searched && (enq_flags & SCX_ENQ_WAKEUP))
+		idle = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	else
+		idle = pick_idle(p, scx_bpf_task_cpu(p));
+	if (t)
+		t->searched = false;
 
 	if (!t) {
 		target = idle >= 0 ? idle : home_cpu(p);
@@ -622,7 +651,7 @@ __noinline s32 earliest_neighbour(s32 cpu, u64 *deadline)
  */
 static bool steal_any(s32 cpu)
 {
-	u32 nr = lat_min(scx_bpf_nr_cpu_ids(), LAT_MAX_CPUS), i;
+	u32 nr = lat_min(nr_cpus, LAT_MAX_CPUS), i;
 
 	bpf_for(i, 0, nr) {
 		if (i != (u32)cpu && scx_bpf_consume(cpu_dsq(i)))
@@ -879,6 +908,7 @@ s32 SK_STRUCT_OPS_SLEEPABLE(lat_init)
 	u32 nr = scx_bpf_nr_cpu_ids(), i;
 	s32 ret;
 
+	nr_cpus = nr;
 	bpf_for(i, 0, nr) {
 		ret = scx_bpf_create_dsq(cpu_dsq(i), -1);
 		if (ret) {
