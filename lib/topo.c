@@ -713,6 +713,17 @@ int sk_topo_nr(const struct sk_topo *topo, enum sk_topo_level level)
 	return topo->levels[level].nr;
 }
 
+bool sk_topo_has_smt(const struct sk_topo *topo)
+{
+	const struct topo_level *cores = &topo->levels[SK_TOPO_CORE];
+	uint32_t i;
+
+	for (i = 0; i < cores->nr; i++)
+		if (cores->groups[i].nr_cpus > 1)
+			return true;
+	return false;
+}
+
 const uint64_t *sk_topo_mask(const struct sk_topo *topo,
 			     enum sk_topo_cpu_state which)
 {

@@ -187,6 +187,9 @@ uint32_t sk_topo_nr_cpu_ids(const struct sk_topo *topo);
  */
 int sk_topo_nr(const struct sk_topo *topo, enum sk_topo_level level);
 
+/* Whether some core has more than one online CPU (SMT siblings). */
+bool sk_topo_has_smt(const struct sk_topo *topo);
+
 /*
  * One of the kernel's CPU masks, sk_topo_nr_cpu_ids() bits, owned by @topo.
  * NULL for an unknown @which.

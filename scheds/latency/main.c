@@ -270,21 +270,6 @@ static void fill_near_cpus(struct latency_bpf *lat, const struct sk_topo *topo)
 	}
 }
 
-/* Whether some online core has more than one CPU. */
-static bool has_smt(const struct sk_topo *topo)
-{
-	int nr = sk_topo_nr(topo, SK_TOPO_CORE), i;
-
-	for (i = 0; i < nr; i++) {
-		const struct sk_topo_group *core =
-			sk_topo_group(topo, SK_TOPO_CORE, i);
-
-		if (core && core->nr_cpus > 1)
-			return true;
-	}
-	return false;
-}
-
 static int configure(struct sk_sched *sk, void *skel)
 {
 	struct latency_bpf *lat = skel;
@@ -303,7 +288,7 @@ static int configure(struct sk_sched *sk, void *skel)
 		return 0;
 	}
 	fill_near_cpus(lat, topo);
-	lat->rodata->smt = has_smt(topo);
+	lat->rodata->smt = sk_topo_has_smt(topo);
 	sk_topo_free(topo);
 	return 0;
 }

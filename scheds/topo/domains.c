@@ -26,7 +26,6 @@ int topo_layout_build(const struct sk_topo *topo, enum topo_dom_kind kind,
 	uint32_t nr_ids = sk_topo_nr_cpu_ids(topo);
 	int nr_llcs = sk_topo_nr(topo, SK_TOPO_LLC);
 	int nr_nodes = sk_topo_nr(topo, SK_TOPO_NODE);
-	int nr_cores = sk_topo_nr(topo, SK_TOPO_CORE);
 	uint32_t cpu, i;
 
 	memset(l, 0, sizeof(*l));
@@ -37,7 +36,7 @@ int topo_layout_build(const struct sk_topo *topo, enum topo_dom_kind kind,
 	memset(l->llc_to_node, 0xff, sizeof(l->llc_to_node));
 	memset(l->dom_to_node, 0xff, sizeof(l->dom_to_node));
 
-	if (nr_llcs < 0 || nr_nodes < 0 || nr_cores < 0)
+	if (nr_llcs < 0 || nr_nodes < 0)
 		return -EINVAL;
 	if (nr_ids > TOPO_MAX_CPUS) {
 		snprintf(err, err_len,
@@ -101,12 +100,6 @@ int topo_layout_build(const struct sk_topo *topo, enum topo_dom_kind kind,
 		for (i = 0; i < l->nr_doms; i++)
 			l->dom_to_node[i] = i;
 
-	for (i = 0; i < (uint32_t)nr_cores; i++) {
-		const struct sk_topo_group *g = sk_topo_group(topo,
-							      SK_TOPO_CORE, i);
-
-		if (g && g->nr_cpus > 1)
-			l->smt = true;
-	}
+	l->smt = sk_topo_has_smt(topo);
 	return 0;
 }

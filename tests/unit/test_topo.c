@@ -175,6 +175,7 @@ static void test_topo_single_socket_has_one_llc_and_no_smt(void **state)
 	assert_int_equal(sk_topo_nr(topo, SK_TOPO_CORE), 4);
 	assert_int_equal(sk_topo_nr(topo, SK_TOPO_LLC), 1);
 	assert_int_equal(sk_topo_nr(topo, SK_TOPO_NODE), 1);
+	assert_false(sk_topo_has_smt(topo));
 	for (cpu = 0; cpu < 4; cpu++) {
 		c = sk_topo_cpu(topo, cpu);
 		assert_true(c->possible && c->present && c->online);
@@ -201,6 +202,7 @@ static void test_topo_two_sockets_smt_groups_siblings_into_cores(void **state)
 
 	assert_int_equal(sk_topo_nr_cpu_ids(topo), 16);
 	assert_int_equal(sk_topo_nr(topo, SK_TOPO_CORE), 8);
+	assert_true(sk_topo_has_smt(topo));
 	/* cpu N and N + 8 are siblings; cores are numbered by first CPU */
 	for (cpu = 0; cpu < 8; cpu++) {
 		assert_int_equal(sk_topo_core_of(topo, cpu), cpu);
