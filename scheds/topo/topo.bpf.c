@@ -307,6 +307,22 @@ static __always_inline s32 pick_idle_in(struct task_struct *p,
 	return scx_bpf_pick_idle_cpu(sk_cpumask(tmp), flags);
 }
 
+/*
+ * Whether some CPU @p may use is idle. One look at the idle mask instead
+ * of the several searches that would each come back empty on a saturated
+ * machine; the answer may be stale at once, which only costs what any
+ * search would lose to the same race: the task is queued, and a CPU
+ * that goes idle takes it from the queue.
+ */
+static __always_inline bool any_idle(struct task_struct *p)
+{
+	const struct cpumask *idle = scx_bpf_get_idle_cpumask();
+	bool ret = bpf_cpumask_intersects(idle, p->cpus_ptr);
+
+	scx_bpf_put_idle_cpumask(idle);
+	return ret;
+}
+
 /* ---- wake-up placement ------------------------------------------------ */
 
 static __always_inline s32 try_step(struct task_struct *p, enum topo_step step,
@@ -399,6 +415,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		t->last_waker = waker;
 		t->sync_wake = sync;
 	}
+	w.none_idle = !any_idle(p);
 
 	step = topo_step_first(&w);
 	for (i = 0; i < TOPO_NR_STEPS; i++) {
@@ -525,11 +542,13 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	 * frees up and takes it, and a CPU woken in another LLC would only
 	 * race it for the task.
 	 */
-	idle = pick_idle_in(p, dom_mask(dom), 0);
-	if (idle < 0 && !sync &&
-	    scx_bpf_dsq_nr_queued(dom) >= (s32)steal_thresh) {
-		node = dom_to_node[dom];
-		idle = pick_idle_in(p, lookup_mask(&node_masks, node), 0);
+	idle = -1;
+	if (any_idle(p)) {
+		idle = pick_idle_in(p, dom_mask(dom), 0);
+		if (idle < 0 && !sync && scx_bpf_dsq_nr_queued(dom) >= (s32)steal_thresh) {
+			node = dom_to_node[dom];
+			idle = pick_idle_in(p, lookup_mask(&node_masks, node), 0);
+		}
 	}
 	if (idle >= 0)
 		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);

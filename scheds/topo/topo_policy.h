@@ -72,7 +72,12 @@ TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
  * @other_llc: a synchronous wake-up whose waker runs in another LLC
  * than the previous CPU (in the same LLC the LLC step already looked
  * there). @affine: topo_wake_affine() said yes, so the waker's LLC comes
- * first and the usual order follows it.
+ * first and the usual order follows it. @none_idle: no CPU the task may
+ * use was idle when the wake-up began. Every step but WAKER_CPU looks for
+ * an idle CPU, and every order reaches WAKER_CPU on a sync wake-up, so
+ * the walk goes straight there (or to QUEUE) and ends the same way
+ * without the searches, which on a saturated machine are most of what a
+ * wake-up costs and never find anything.
  */
 struct topo_wake {
 	bool smt;
@@ -80,11 +85,14 @@ struct topo_wake {
 	bool sync;
 	bool other_llc;
 	bool affine;
+	bool none_idle;
 };
 
 /* The first step: the waker's LLC for an affine wake-up, else PREV. */
 TOPO_PURE enum topo_step topo_step_first(const struct topo_wake *w)
 {
+	if (w->none_idle)
+		return w->sync ? TOPO_STEP_WAKER_CPU : TOPO_STEP_QUEUE;
 	return w->affine ? TOPO_STEP_WAKER_LLC : TOPO_STEP_PREV;
 }
 
@@ -92,6 +100,8 @@ TOPO_PURE enum topo_step topo_step_first(const struct topo_wake *w)
 TOPO_PURE enum topo_step topo_step_next(enum topo_step step,
 					const struct topo_wake *w)
 {
+	if (w->none_idle)
+		return TOPO_STEP_QUEUE;
 	switch (step) {
 	case TOPO_STEP_PREV:
 		return w->smt ? TOPO_STEP_LLC_CORE : TOPO_STEP_LLC;

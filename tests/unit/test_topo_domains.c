@@ -376,6 +376,34 @@ static void test_place_queues_when_nothing_is_idle(void **state)
 			 TOPO_STEP_QUEUE);
 }
 
+/*
+ * With no CPU idle, only the waker's own CPU can be had: the short walk
+ * goes there on a sync wake-up and queues otherwise, and ends where the
+ * full walk would with nothing idle, whether or not that CPU qualifies.
+ */
+static void test_place_without_idle_cpus_skips_searches(void **state)
+{
+	const struct topo_wake *kinds[] = { &plain, &sync_same, &sync_other, &partner };
+	bool found[TOPO_NR_STEPS] = { false };
+	struct topo_wake busy;
+	unsigned int k, waker_free;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		busy = *kinds[k];
+		busy.none_idle = true;
+		if (busy.sync)
+			ASSERT_ORDER(&busy, TOPO_STEP_WAKER_CPU);
+		else
+			ASSERT_ORDER(&busy);
+		for (waker_free = 0; waker_free < 2; waker_free++) {
+			found[TOPO_STEP_WAKER_CPU] = waker_free;
+			assert_int_equal(topo_place(found, &busy), topo_place(found, kinds[k]));
+		}
+	}
+	found[TOPO_STEP_WAKER_CPU] = true;
+	assert_int_equal(topo_place(found, &busy), TOPO_STEP_WAKER_CPU);
+}
+
 /* ---- stealing ---------------------------------------------------------- */
 
 /* four LLC domains, two per node */
@@ -546,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_place_counts_sync_waker_cpu_before_other_llcs),
 		cmocka_unit_test(test_place_pulls_steady_partner_to_waker_llc),
 		cmocka_unit_test(test_place_queues_when_nothing_is_idle),
+		cmocka_unit_test(test_place_without_idle_cpus_skips_searches),
 		cmocka_unit_test(test_steal_takes_busiest_domain_of_own_node),
 		cmocka_unit_test(test_steal_crosses_nodes_only_above_numa_threshold),
 		cmocka_unit_test(test_steal_never_picks_own_or_empty_domain),
