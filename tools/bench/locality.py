@@ -26,6 +26,13 @@
 #   *_nr_migr_per_1k    the same from the kernel's per-task counter
 #                       (se.nr_migrations in /proc/PID/sched), a cross-check
 #                       that the trace lost nothing
+#   *_hog_cpu_pct       share of all CPUs' time the hogs ran, and
+#   *_pair_cpu_pct      the pairs' (se.sum_exec_runtime)
+#   *_hog_loops_per_cpu_s hog work units per second of the hogs' CPU
+#   *_trips_per_cpu_s   and round trips per second of the pairs' CPU time:
+#                       with the shares, they tell work lost to overhead
+#                       (less work per CPU-second) from CPU time one kind
+#                       of task got at the other's expense
 #   *_trace_lost        trace events the ring buffer dropped (should be 0)
 # Needs root (tracefs). Written in Python because it only drives and
 # parses; every task does the same interpreter work under every scheduler.
@@ -133,17 +140,22 @@ def read_counter(fd):
     return int.from_bytes(os.pread(fd, 8, 0), "little")
 
 
-def nr_migrations(pids):
-    """Sum of se.nr_migrations of @pids, the kernel's own per-task count."""
-    total = 0
+def sched_fields(pids):
+    """Per pid: se.nr_migrations (the kernel's own count) and
+    se.sum_exec_runtime (ms), from /proc/PID/sched."""
+    out = {}
     for p in pids:
+        migr = run = 0.0
         try:
             for line in open("/proc/%d/sched" % p):
                 if line.startswith("se.nr_migrations"):
-                    total += int(line.split(":")[1])
+                    migr = int(line.split(":")[1])
+                elif line.startswith("se.sum_exec_runtime"):
+                    run = float(line.split(":")[1])
         except OSError:
             pass
-    return total
+        out[p] = (migr, run)
+    return out
 
 
 def trace_lost():
@@ -167,7 +179,7 @@ def trace_ctl(on):
 
 
 def phase(name, pairs, hogs, seconds, tmp, llc, node):
-    pids, counters = [], []
+    pids, counters, hog_pids = [], [], []
     for i in range(pairs):
         a_r, b_w = os.pipe()
         b_r, a_w = os.pipe()
@@ -181,11 +193,12 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
         c = counter_file("%s/%s.h%d" % (tmp, name, i))
         counters.append(("hog", c))
         pids.append(start(hog, c))
+        hog_pids.append(pids[-1])
     time.sleep(min(1.0, seconds / 4))           # let placement settle
     with open(TR + "/trace", "w") as f:
         f.write("")
     c0 = {fd: read_counter(fd) for _, fd in counters}
-    m0 = nr_migrations(pids)
+    s0 = sched_fields(pids)
     b0 = busy_per_cpu()
     t0 = time.monotonic()
     trace_ctl(True)
@@ -193,7 +206,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     trace_ctl(False)
     el = time.monotonic() - t0
     b1 = busy_per_cpu()
-    m1 = nr_migrations(pids)
+    s1 = sched_fields(pids)
     c1 = {fd: read_counter(fd) for _, fd in counters}
     # SIGKILL: a pinger was seen blocked in pipe_read with a SIGTERM
     # handler installed and never exiting, and the run hung in waitpid()
@@ -259,6 +272,13 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     trips = sum(c1[fd] - c0[fd] for k, fd in counters if k == "trip") / 2
     loops = sum(c1[fd] - c0[fd] for k, fd in counters if k == "hog")
     per_k = 1000.0 / wakeups if wakeups else 0.0
+    nr_migr = sum(s1[p][0] - s0[p][0] for p in pids)
+    # CPU time (s) the kernel gave each kind of task: tells work lost to
+    # overhead (less work per CPU-second) from CPU time given to the
+    # other kind (a smaller share, same work per CPU-second)
+    hog_run = sum(s1[p][1] - s0[p][1] for p in hog_pids) / 1000.0
+    pair_run = sum(s1[p][1] - s0[p][1] for p in pids if p not in hog_pids) / 1000.0
+    cpu_s = el * len(llc)
     return {
         name + "_tasks": 2 * pairs + hogs,
         name + "_wakeups": wakeups,
@@ -271,7 +291,11 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
         name + "_imbalance": round(hi / lo, 3) if lo else 0.0,
         name + "_idle_pct": round(100.0 * (total - busy) / total, 2) if total else 0.0,
         name + "_migr_per_1k": round(migrations * per_k, 3),
-        name + "_nr_migr_per_1k": round((m1 - m0) * per_k, 3),
+        name + "_nr_migr_per_1k": round(nr_migr * per_k, 3),
+        name + "_hog_cpu_pct": round(100.0 * hog_run / cpu_s, 2) if cpu_s else 0.0,
+        name + "_pair_cpu_pct": round(100.0 * pair_run / cpu_s, 2) if cpu_s else 0.0,
+        name + "_hog_loops_per_cpu_s": round(loops / hog_run, 1) if hog_run else 0.0,
+        name + "_trips_per_cpu_s": round(trips / pair_run, 1) if pair_run else 0.0,
         name + "_trace_lost": trace_lost(),
     }
 

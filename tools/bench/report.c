@@ -171,8 +171,13 @@ static int cmd_record(int argc, char **argv)
 
 struct metric_info {
 	const char *workload, *key, *label;
-	int better;		/* -1: lower is better, +1: higher is better */
+	int better;		/* -1: lower is better, +1: higher, 0: neither */
 };
+
+static const char *better_word(int better)
+{
+	return better < 0 ? "lower" : better > 0 ? "higher" : "";
+}
 
 /* The table's rows; every numeric result still goes to the JSON summary. */
 static const struct metric_info headline[] = {
@@ -202,6 +207,10 @@ static const struct metric_info headline[] = {
 	{ "locality", "many_cross_node_per_1k", "many: x-node migr./1k", -1 },
 	{ "locality", "many_trips_per_s", "many: pair round trips/s", +1 },
 	{ "locality", "many_hog_loops_per_s", "many: hog loops/s", +1 },
+	{ "locality", "many_pair_cpu_pct", "many: pairs' CPU (%)", 0 },
+	{ "locality", "many_hog_cpu_pct", "many: hogs' CPU (%)", 0 },
+	{ "locality", "many_trips_per_cpu_s", "many: trips/CPU-s", +1 },
+	{ "locality", "many_hog_loops_per_cpu_s", "many: hog loops/CPU-s", +1 },
 	{ "locality", "many_imbalance", "many: LLC busy max/min", -1 },
 	{ "locality", "many_idle_pct", "many: CPU idle (%)", -1 },
 	{ "switch", "gap_p50_ms", "gap p50 (ms)", -1 },
@@ -392,9 +401,9 @@ static void summarize_workload(const char *workload, struct json_object *runs,
 		struct json_object *per = json_object_new_object();
 		struct bench_summary *ks = &sums[k * nsched];
 
-		if (info)
-			json_object_object_add(per, "better", json_object_new_string(
-						info->better < 0 ? "lower" : "higher"));
+		if (info && info->better)
+			json_object_object_add(per, "better",
+					       json_object_new_string(better_word(info->better)));
 		for (size_t s = 0; s < nsched; s++) {
 			size_t n = 0;
 
@@ -441,7 +450,7 @@ static void summarize_workload(const char *workload, struct json_object *runs,
 		if (!ks)
 			continue;
 		rows[nrows].label = headline[h].label;
-		rows[nrows].better = headline[h].better < 0 ? "lower" : "higher";
+		rows[nrows].better = better_word(headline[h].better);
 		rows[nrows].cell = xcalloc(nsched, sizeof(*rows[nrows].cell));
 		for (size_t s = 0; s < nsched; s++) {
 			char med[32], lo[32], hi[32], *c = rows[nrows].cell[s];
