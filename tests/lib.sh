@@ -22,6 +22,22 @@ assert_contains() { # haystack needle what
 	esac
 }
 
+# Python checks read from stdin, run against the JSON document FILE: they
+# see it as `doc` and call need(cond, what) for each check; the test fails
+# with the list of every check that did not hold, not only the first.
+check_json() { # file
+	python3 -c "import json, sys
+doc = json.load(open(sys.argv[1]))
+errors = []
+def need(cond, what):
+    if not cond:
+        errors.append(what)
+$(cat)
+if errors:
+    print('\n'.join(errors), file=sys.stderr)
+    sys.exit(1)" "$1" || fail "JSON check of $1 failed"
+}
+
 assert_lines() { # text n what
 	local n
 	n=$(printf '%s\n' "$1" | grep -c .)

@@ -24,16 +24,7 @@ for row in "few: x-LLC migr./1k wakes" "many: x-LLC at wake-up/1k" \
 	assert_contains "$out" "$row" "table row '$row'"
 done
 
-python3 - "$json" <<'EOF' || fail "JSON check failed"
-import json, sys
-
-doc = json.load(open(sys.argv[1]))
-errors = []
-
-def need(cond, what):
-    if not cond:
-        errors.append(what)
-
+check_json "$json" <<'EOF'
 fields = ["tasks", "wakeups", "local_wake_pct", "cross_llc_per_1k",
           "cross_node_per_1k", "cross_llc_wake_per_1k", "trips_per_s",
           "hog_loops_per_s", "imbalance", "idle_pct", "migr_per_1k",
@@ -69,9 +60,5 @@ for s, r in runs.items():
     need(m.get("many_hog_cpu_pct", 0) >= 25, "%s: hogs ran %s%% of the CPU time" % (s, m.get("many_hog_cpu_pct")))
 need(runs.get("topo", {}).get("ops", "").startswith("topo"),
      "topo run's root/ops: %r" % runs.get("topo", {}).get("ops"))
-
-if errors:
-    print("\n".join(errors), file=sys.stderr)
-    sys.exit(1)
 EOF
 echo "PASS"

@@ -51,16 +51,7 @@ assert_contains "$out" " x" "ratio to eevdf"
 assert_contains "$out" "0/1, 1 FAILED" "failed runs in the table"
 assert_contains "$out" "failed runs (9 of 15)" "list of failed runs"
 
-python3 - "$json" <<'EOF' || fail "JSON check failed"
-import json, sys
-
-doc = json.load(open(sys.argv[1]))
-errors = []
-
-def need(cond, what):
-    if not cond:
-        errors.append(what)
-
+check_json "$json" <<'EOF'
 meta = doc["meta"]
 for k in ("kernel", "cpus", "runs", "seconds", "scheds", "workloads", "vm",
           "started", "sched_ext_state_after"):
@@ -130,10 +121,6 @@ need(rr["requests"] > 0 and rr["rps"] > 0, "reqresp did no work: %r" % rr)
 need(rr["voluntary_cs_per_req"] >= 0.5 and 0 <= rr["idle_pct"] <= 100,
      "reqresp context switches or idle share implausible: %r" % rr)
 need(by[("hackbench", "eevdf")]["metrics"]["time_s"] > 0, "hackbench time")
-
-if errors:
-    print("\n".join(errors), file=sys.stderr)
-    sys.exit(1)
 EOF
 
 # Ctrl-C in the middle of a run under scx_fifo: the scheduler is unloaded.
