@@ -23,7 +23,9 @@ starting one costs about a second in a 16-vCPU TCG guest.
       across and within LLCs, their round trips, the kernel's per-task
       se.nr_migrations, and the CPU/LLC each task ended on. With
       --max-cross-per-1k, fails above that many cross-LLC migrations per
-      1000 round trips or when a pair ends split across LLCs.
+      1000 round trips or when a pair ends split across LLCs. With
+      --hogs COMM, also "hogs_cpu_pct=": the share of the machine's CPU
+      time that tasks whose name starts with COMM got in the S seconds.
 
 Exits 1 with a one-line reason when a check fails.
 """
@@ -206,10 +208,17 @@ def restarted(seq, pid, kind, sock):
 
 
 def trace(on):
-    for ev in ("sched_migrate_task",):
-        with open("%s/events/sched/%s/enable" % (TR, ev), "w") as f:
-            f.write("1" if on else "0")
     with open(TR + "/tracing_on", "w") as f:
+        f.write("1" if on else "0")
+
+
+def trace_event(on):
+    """
+    Only with no pair running: switching an event patches kernel text, and
+    guests under TCG were seen to panic on an int3 left in the patched
+    code (tools/bench/locality.py, events_ctl()).
+    """
+    with open(TR + "/events/sched/sched_migrate_task/enable", "w") as f:
         f.write("1" if on else "0")
 
 
@@ -233,10 +242,29 @@ def pair_task(r, w, first, end, out):
     os.write(out, b"%d %d %d %d\n" % (os.getpid(), trips, migs, cpu))
 
 
-def pairs(label, seconds, npairs, max_cross):
+def runtime_ns(prefix):
+    """se.sum_exec_runtime (ms, 6 decimals) of the tasks named PREFIX*, in ns."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            for tid in os.listdir("/proc/%s/task" % pid):
+                base = "/proc/%s/task/%s/" % (pid, tid)
+                if not read(base + "comm").startswith(prefix):
+                    continue
+                for line in open(base + "sched"):
+                    if line.startswith("se.sum_exec_runtime"):
+                        total += int(float(line.split(":")[1]) * 1e6)
+        except OSError:
+            pass        # gone meanwhile
+    return total
+
+
+def pairs(label, seconds, npairs, max_cross, hogs=None):
     if not os.path.isdir(TR + "/events/sched/sched_migrate_task"):
         die("no sched:sched_migrate_task tracepoint under " + TR)
     llc = llc_of()
+    trace(False)
+    trace_event(True)
     rd, wr = os.pipe()
     end = time.time() + 1 + seconds + 1
     pids = []
@@ -260,9 +288,11 @@ def pairs(label, seconds, npairs, max_cross):
     time.sleep(1)
     with open(TR + "/trace", "w"):
         pass
+    h0, t0 = runtime_ns(hogs) if hogs else 0, time.monotonic()
     trace(True)
     time.sleep(seconds)
     trace(False)
+    h1, t1 = runtime_ns(hogs) if hogs else 0, time.monotonic()
     results = {}
     with os.fdopen(rd) as f:
         for line in f:
@@ -270,6 +300,7 @@ def pairs(label, seconds, npairs, max_cross):
             results[pid] = (trips, migs, cpu)
     for p in pids:
         os.waitpid(p, 0)
+    trace_event(False)
     if len(results) != len(pids):
         die("%s: %d of %d pair tasks reported" % (label, len(results), len(pids)))
 
@@ -290,6 +321,9 @@ def pairs(label, seconds, npairs, max_cross):
     pair_ends = ["+".join(ends[i:i + 2]) for i in range(0, len(ends), 2)]
     text = "%s cross=%d same=%d trips=%d nr_migrations=%d ends=%s" % (
         label, cross, same, trips, migs, ",".join(pair_ends))
+    if hogs:
+        text += " hogs_cpu_pct=%d" % (
+            100 * (h1 - h0) / ((t1 - t0) * 1e9 * len(online_cpus())))
     print(text)
     if trips < 200:
         die("the pairs barely ran: " + text)
@@ -321,15 +355,16 @@ def main():
     elif args[:1] == ["restarted"] and len(args) == 5:
         restarted(int(args[1]), int(args[2]), args[3], args[4])
     elif args[:1] == ["pairs"] and len(args) >= 2:
-        opts = {"--seconds": 4.0, "--pairs": 2, "--max-cross-per-1k": None}
+        opts = {"--seconds": 4.0, "--pairs": 2, "--max-cross-per-1k": None,
+                "--hogs": None}
         rest = args[2:]
         while rest:
             if rest[0] not in opts or len(rest) < 2:
                 die("pairs: bad option " + rest[0])
-            opts[rest[0]] = float(rest[1])
+            opts[rest[0]] = rest[1] if rest[0] == "--hogs" else float(rest[1])
             rest = rest[2:]
         pairs(args[1], opts["--seconds"], int(opts["--pairs"]),
-              opts["--max-cross-per-1k"])
+              opts["--max-cross-per-1k"], opts["--hogs"])
     else:
         die("usage: see the top of " + sys.argv[0])
 

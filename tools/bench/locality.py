@@ -171,11 +171,36 @@ def trace_lost():
 
 
 def trace_ctl(on):
-    for e in EVENTS:
-        with open("%s/events/sched/%s/enable" % (TR, e), "w") as f:
-            f.write("1" if on else "0")
+    """Start or stop recording; the events stay enabled (events_ctl)."""
     with open(TR + "/tracing_on", "w") as f:
         f.write("1" if on else "0")
+
+
+def events_set(names, on):
+    for e in names:
+        with open("%s/events/sched/%s/enable" % (TR, e), "w") as f:
+            f.write("1" if on else "0")
+
+
+def events_ctl(on):
+    """
+    Enables or disables the events; returns those it changed. Switching
+    an event patches the kernel's text at its call sites, and guests under
+    QEMU TCG were seen to panic on an int3 left behind in try_to_wake_up()
+    ("Oops: int3", twice in one day, 8 and 16 vCPUs) after such patching.
+    So the events are switched only when this run finds them otherwise
+    (schedkit bench enables them once around all its runs in a guest),
+    with no workload running, and recording is switched with tracing_on,
+    which patches nothing.
+    """
+    want = "1" if on else "0"
+    changed = []
+    for e in EVENTS:
+        with open("%s/events/sched/%s/enable" % (TR, e)) as f:
+            if f.read().strip() != want:
+                changed.append(e)
+    events_set(changed, on)
+    return changed
 
 
 def phase(name, pairs, hogs, seconds, tmp, llc, node):
@@ -316,6 +341,8 @@ def main():
     size_kb = open(TR + "/buffer_size_kb").read().split()[0]
     with open(TR + "/buffer_size_kb", "w") as f:
         f.write("8192")
+    trace_ctl(False)
+    enabled = events_ctl(True)
     try:
         out = {"cpus": n, "llcs": len(set(llc.values())),
                "nodes": len(set(node[c] for c in llc))}
@@ -324,6 +351,7 @@ def main():
         # many: as many pair tasks as CPUs, plus a hog per CPU
         out.update(phase("many", max(1, n // 2), n, a.seconds, tmp, llc, node))
     finally:
+        events_set(enabled, False)
         with open(TR + "/buffer_size_kb", "w") as f:
             f.write(size_kb)
         for f in os.listdir(tmp):
