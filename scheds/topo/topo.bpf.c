@@ -323,9 +323,32 @@ static __always_inline bool any_idle(struct task_struct *p)
 	return ret;
 }
 
+/* @p's vtime against @dom's clock, from the domain it was last queued in */
+static __always_inline u64 vtime_in(struct task_struct *p, struct topo_task *t, u32 dom)
+{
+	if (!t)
+		return p->scx.dsq_vtime;
+	return topo_vtime_rebase(p->scx.dsq_vtime, dom_vtime[t->dom & (TOPO_MAX_DOMS - 1)],
+				 dom_vtime[dom], slice_ns);
+}
+
+/*
+ * Whether @p would be the head of @dom's queue if queued there now: the
+ * queue is empty or its head is no earlier in virtual time.
+ */
+static __always_inline bool wakee_is_next(struct task_struct *p, struct topo_task *t, u32 dom)
+{
+	u64 vtime = vtime_in(p, t, dom);
+	struct task_struct *q;
+
+	bpf_for_each(scx_dsq, q, dom, 0)
+		return !sk_time_before(q->scx.dsq_vtime, vtime);
+	return true;
+}
+
 /* ---- wake-up placement ------------------------------------------------ */
 
-static __always_inline s32 try_step(struct task_struct *p, enum topo_step step,
+static __always_inline s32 try_step(struct task_struct *p, struct topo_task *t, enum topo_step step,
 				    s32 prev_cpu, s32 this_cpu, u32 waker_llc)
 {
 	struct topo_cpu_ids prev = ids_of(prev_cpu);
@@ -345,7 +368,7 @@ static __always_inline s32 try_step(struct task_struct *p, enum topo_step step,
 		return pick_idle_in(p, lookup_mask(&llc_masks, waker_llc), 0);
 	case TOPO_STEP_WAKER_CPU:
 		if (bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr) &&
-		    !dom_nr_queued(dom_of(this_cpu)))
+		    wakee_is_next(p, t, dom_of(this_cpu)))
 			return this_cpu;
 		return -1;
 	case TOPO_STEP_NODE:
@@ -421,7 +444,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 	for (i = 0; i < TOPO_NR_STEPS; i++) {
 		if (step == TOPO_STEP_QUEUE)
 			break;
-		cpu = try_step(p, step, prev_cpu, this_cpu, waker_llc);
+		cpu = try_step(p, t, step, prev_cpu, this_cpu, waker_llc);
 		if (cpu >= 0)
 			break;
 		step = topo_step_next(step, &w);
@@ -441,11 +464,19 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 	}
 	count_step(step);
 	/*
-	 * The waker's CPU is busy until the waker sleeps: queue the wakee in
-	 * its domain, where that CPU takes it next (or a sibling first).
+	 * WAKER_CPU: the waker sleeps next and the wakee would be the head of
+	 * its domain's queue, so the waker's CPU would take it from there at
+	 * once. Queued straight on that CPU instead, it runs there without
+	 * going through enqueue() and dispatch() and without the queue lock,
+	 * which is most of the cost of a pipe round trip beside hogs.
 	 */
-	if (step == TOPO_STEP_WAKER_CPU)
-		return cpu;
+	if (step == TOPO_STEP_WAKER_CPU && t) {
+		u32 dom = dom_of(cpu);
+
+		p->scx.dsq_vtime = vtime_in(p, t, dom);
+		t->dom = dom;
+		t->sync_wake = false;
+	}
 	scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);
 	return cpu;
 }
@@ -527,8 +558,7 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	if (t) {
-		vtime = topo_vtime_rebase(vtime, dom_vtime[t->dom & (TOPO_MAX_DOMS - 1)],
-					  dom_vtime[dom], slice_ns);
+		vtime = vtime_in(p, t, dom);
 		t->dom = dom;
 	}
 	scx_bpf_dispatch_vtime(p, dom, slice_ns, vtime, enq_flags);
