@@ -16,8 +16,17 @@
  * the waker's own CPU if nothing waits in its domain: the waker is about
  * to sleep, so that CPU is as good as idle (EEVDF's wake_affine_idle()
  * reasons the same way), and the wakee is queued there rather than sent
- * to another LLC; the previous CPU's node; anywhere, when there is more
- * than one node. It runs there at once. With no idle CPU it joins the
+ * to another LLC. A steady partner (the thread that woke it last time, as
+ * in a pipe ping-pong) takes that step also when it would merely head the
+ * queue (nothing earlier in virtual time), and goes straight onto the
+ * waker's CPU's local queue: that CPU would take it from the shared queue
+ * next anyway, and skipping the queue spares a round trip beside hogs
+ * two callbacks and the queue's lock. Only a steady partner: sync is a
+ * hint, and a waker that goes on running (hackbench's senders) would keep
+ * such a wakee waiting for up to a slice, where a CPU of the LLC that
+ * frees up takes it from the shared queue. Then the previous CPU's node;
+ * anywhere, when there is more than one node.
+ * It runs there at once. With no idle CPU it joins the
  * queue of its previous CPU's domain. One exception: a synchronous
  * wake-up from another LLC by the same thread as last time (a steady
  * partner, as in a pipe ping-pong) tries the waker's LLC first, else a
@@ -349,8 +358,10 @@ static __always_inline bool wakee_is_next(struct task_struct *p, struct topo_tas
 /* ---- wake-up placement ------------------------------------------------ */
 
 static __always_inline s32 try_step(struct task_struct *p, struct topo_task *t, enum topo_step step,
-				    s32 prev_cpu, s32 this_cpu, u32 waker_llc)
+				    s32 prev_cpu, s32 this_cpu, u32 waker_llc, bool steady)
 {
+	u32 dom;
+
 	struct topo_cpu_ids prev = ids_of(prev_cpu);
 
 	switch (step) {
@@ -367,8 +378,10 @@ static __always_inline s32 try_step(struct task_struct *p, struct topo_task *t, 
 	case TOPO_STEP_WAKER_LLC:
 		return pick_idle_in(p, lookup_mask(&llc_masks, waker_llc), 0);
 	case TOPO_STEP_WAKER_CPU:
-		if (bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr) &&
-		    wakee_is_next(p, t, dom_of(this_cpu)))
+		if (!bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
+			return -1;
+		dom = dom_of(this_cpu);
+		if (steady ? wakee_is_next(p, t, dom) : !dom_nr_queued(dom))
 			return this_cpu;
 		return -1;
 	case TOPO_STEP_NODE:
@@ -417,7 +430,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 	u32 waker_llc = TOPO_NONE, waker = 0;
 	struct topo_task *t = task_ctx(p);
 	struct topo_wake w = { .smt = smt, .nr_nodes = nr_nodes };
-	bool sync;
+	bool sync, steady = false;
 	enum topo_step step;
 	int i;
 
@@ -435,6 +448,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		w.affine = topo_wake_affine(sync, waker_llc,
 					    cpu_to_llc[prev_cpu], waker,
 					    t->last_waker);
+		steady = topo_wake_steady(sync, waker, t->last_waker);
 		t->last_waker = waker;
 		t->sync_wake = sync;
 	}
@@ -444,7 +458,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 	for (i = 0; i < TOPO_NR_STEPS; i++) {
 		if (step == TOPO_STEP_QUEUE)
 			break;
-		cpu = try_step(p, t, step, prev_cpu, this_cpu, waker_llc);
+		cpu = try_step(p, t, step, prev_cpu, this_cpu, waker_llc, steady);
 		if (cpu >= 0)
 			break;
 		step = topo_step_next(step, &w);
@@ -463,18 +477,23 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		return prev_cpu;
 	}
 	count_step(step);
-	/*
-	 * WAKER_CPU: the waker sleeps next and the wakee would be the head of
-	 * its domain's queue, so the waker's CPU would take it from there at
-	 * once. Queued straight on that CPU instead, it runs there without
-	 * going through enqueue() and dispatch() and without the queue lock,
-	 * which is most of the cost of a pipe round trip beside hogs.
-	 */
-	if (step == TOPO_STEP_WAKER_CPU && t) {
-		u32 dom = dom_of(cpu);
-
-		p->scx.dsq_vtime = vtime_in(p, t, dom);
-		t->dom = dom;
+	if (step == TOPO_STEP_WAKER_CPU) {
+		/*
+		 * Any other waker may go on running: queue the wakee in its
+		 * domain, where the waker's CPU takes it next, or a sibling
+		 * that frees up first.
+		 */
+		if (!steady || !t)
+			return cpu;
+		/*
+		 * A steady partner sleeps next and the wakee would head the
+		 * queue, so the waker's CPU would take it from there at once.
+		 * Put straight on that CPU, it runs there without enqueue(),
+		 * dispatch() or the queue's lock, which are most of the cost
+		 * of a pipe round trip beside hogs.
+		 */
+		p->scx.dsq_vtime = vtime_in(p, t, dom_of(cpu));
+		t->dom = dom_of(cpu);
 		t->sync_wake = false;
 	}
 	scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);

@@ -45,6 +45,18 @@ enum topo_step {
 };
 
 /*
+ * A synchronous wake-up by the thread that woke this task last time: a
+ * steady 1:1 partner, which sleeps once it has woken its wakee. Wakers
+ * that change from one wake-up to the next (hackbench's senders, a
+ * server's clients) often go on running and waking others instead.
+ * @waker/@last_waker: thread ids, 0 for none.
+ */
+TOPO_PURE bool topo_wake_steady(bool sync, __u32 waker, __u32 last_waker)
+{
+	return sync && waker && waker == last_waker;
+}
+
+/*
  * Whether a wake-up should try the waker's LLC before anything else: a
  * synchronous wake-up from another LLC by the same task that woke this
  * one last time. A steady 1:1 partner (a pipe or futex ping-pong) shares
@@ -59,7 +71,7 @@ enum topo_step {
 TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
 				__u32 waker, __u32 last_waker)
 {
-	return sync && waker_llc != prev_llc && waker && waker == last_waker;
+	return waker_llc != prev_llc && topo_wake_steady(sync, waker, last_waker);
 }
 
 /*

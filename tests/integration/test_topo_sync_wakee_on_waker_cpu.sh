@@ -1,8 +1,8 @@
 # vm: --cpus 2
 # timeout: 200
 # A pipe ping-pong pair beside CPU hogs on a saturated machine: each sync
-# wake-up whose wakee would head its domain's queue goes straight to the
-# waker's CPU (scx_topo's wake_waker_cpu), not onto the queue
+# wake-up by the partner whose wakee would head its domain's queue goes
+# straight to the waker's CPU (scx_topo's wake_waker_cpu), not onto the queue
 # (wake_queued, where all of them went before: 0 against 18400 in 4 s),
 # so the pair takes turns on one CPU without the queue in between. From
 # the kernel: the pair does its round trips with few migrations

@@ -346,6 +346,12 @@ static void test_place_pulls_steady_partner_to_waker_llc(void **state)
 	};
 	unsigned int i;
 
+	/* steady: a sync wake-up by the same thread as last time */
+	assert_true(topo_wake_steady(true, 42, 42));
+	assert_false(topo_wake_steady(true, 42, 43));
+	assert_false(topo_wake_steady(false, 42, 42));
+	assert_false(topo_wake_steady(true, 0, 0));
+
 	/* same waker twice, from another LLC: affine */
 	assert_true(topo_wake_affine(true, 1, 0, 42, 42));
 	/* a different waker, an async wake-up, the same LLC, no waker */
