@@ -140,6 +140,13 @@ def read_counter(fd):
     return int.from_bytes(os.pread(fd, 8, 0), "little")
 
 
+def timed(fn, *args):
+    """fn(*args) and the middle of the time it took"""
+    t = time.monotonic()
+    v = fn(*args)
+    return v, (t + time.monotonic()) / 2
+
+
 def sched_fields(pids):
     """Per pid: se.nr_migrations (the kernel's own count) and
     se.sum_exec_runtime (ms), from /proc/PID/sched."""
@@ -222,17 +229,21 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     time.sleep(min(1.0, seconds / 4))           # let placement settle
     with open(TR + "/trace", "w") as f:
         f.write("")
-    c0 = {fd: read_counter(fd) for _, fd in counters}
-    s0 = sched_fields(pids)
+    # Each reading gets its own time: with every CPU busy this process
+    # waits its turn, and reading a dozen files can take longer than
+    # tenths of a second, so the counters' and the runtimes' windows
+    # differ from the traced one and from each other, by a different
+    # amount under each scheduler.
+    c0, tc0 = timed(lambda: {fd: read_counter(fd) for _, fd in counters})
+    s0, ts0 = timed(sched_fields, pids)
     b0 = busy_per_cpu()
-    t0 = time.monotonic()
     trace_ctl(True)
     time.sleep(seconds)
     trace_ctl(False)
-    el = time.monotonic() - t0
     b1 = busy_per_cpu()
-    s1 = sched_fields(pids)
-    c1 = {fd: read_counter(fd) for _, fd in counters}
+    s1, ts1 = timed(sched_fields, pids)
+    c1, tc1 = timed(lambda: {fd: read_counter(fd) for _, fd in counters})
+    el = tc1 - tc0
     # SIGKILL: a pinger was seen blocked in pipe_read with a SIGTERM
     # handler installed and never exiting, and the run hung in waitpid()
     # until the bench's timeout (4 of 10 runs in one 8-vCPU guest). The
@@ -303,7 +314,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     # other kind (a smaller share, same work per CPU-second)
     hog_run = sum(s1[p][1] - s0[p][1] for p in hog_pids) / 1000.0
     pair_run = sum(s1[p][1] - s0[p][1] for p in pids if p not in hog_pids) / 1000.0
-    cpu_s = el * len(llc)
+    cpu_s = (ts1 - ts0) * len(llc)
     return {
         name + "_tasks": 2 * pairs + hogs,
         name + "_wakeups": wakeups,
