@@ -12,26 +12,25 @@
  * A waking task takes the first idle CPU found, in this order
  * (topo_policy.h): its previous CPU; a core of the previous LLC whose SMT
  * siblings are all idle; any CPU of the previous LLC; for a synchronous
- * wake-up, the waker's LLC (the data it just wrote is there), and then
- * the waker's own CPU if nothing waits in its domain: the waker is about
- * to sleep, so that CPU is as good as idle (EEVDF's wake_affine_idle()
- * reasons the same way), and the wakee is queued there rather than sent
- * to another LLC. A steady partner (the thread that woke it last time, as
- * in a pipe ping-pong) takes that step also when it would merely head the
+ * wake-up, the waker's LLC (the data it just wrote is there), and then the
+ * waker's own CPU if nothing waits in its domain: the waker is about to
+ * sleep, so that CPU is as good as idle (EEVDF's wake_affine_idle()
+ * reasons the same way), and the wakee is queued there rather than sent to
+ * another LLC. A steady partner (the thread that woke it last time, as in
+ * a pipe ping-pong) takes that step also when it would merely head the
  * queue (nothing earlier in virtual time), and goes straight onto the
  * waker's CPU's local queue: that CPU would take it from the shared queue
- * next anyway, and skipping the queue spares a round trip beside hogs
- * two callbacks and the queue's lock. Only a steady partner: sync is a
- * hint, and a waker that goes on running (hackbench's senders) would keep
- * such a wakee waiting for up to a slice, where a CPU of the LLC that
- * frees up takes it from the shared queue. Then the previous CPU's node;
- * anywhere, when there is more than one node.
- * It runs there at once. With no idle CPU it joins the
- * queue of its previous CPU's domain. One exception: a synchronous
- * wake-up from another LLC by the same thread as last time (a steady
- * partner, as in a pipe ping-pong) tries the waker's LLC first, else a
- * pair that started in two LLCs would stay split while both CPUs idle
- * (topo_wake_affine()); changing wakers (hackbench) do not qualify.
+ * next anyway, and skipping the queue saves each round trip of a pair
+ * beside hogs two callbacks and the queue's lock. Only a steady partner: sync is a hint,
+ * and a waker that goes on running (hackbench's senders) would keep such a
+ * wakee waiting for up to a slice, where a CPU of the LLC that frees up
+ * takes it from the shared queue. Then the previous CPU's node; anywhere,
+ * when there is more than one node. It runs there at once. With no idle
+ * CPU it joins the queue of its previous CPU's domain. One exception: a
+ * synchronous wake-up from another LLC by the same thread as last time (a
+ * steady partner, as in a pipe ping-pong) tries the waker's LLC first,
+ * else a pair that started in two LLCs would stay split while both CPUs
+ * idle (topo_wake_affine()); changing wakers (hackbench) do not qualify.
  *
  * A wakee that finds no idle CPU and is queued preempts the task of its
  * domain furthest ahead of it in virtual time, when that one has run at
@@ -360,9 +359,8 @@ static __always_inline bool wakee_is_next(struct task_struct *p, struct topo_tas
 static __always_inline s32 try_step(struct task_struct *p, struct topo_task *t, enum topo_step step,
 				    s32 prev_cpu, s32 this_cpu, u32 waker_llc, bool steady)
 {
-	u32 dom;
-
 	struct topo_cpu_ids prev = ids_of(prev_cpu);
+	u32 dom;
 
 	switch (step) {
 	case TOPO_STEP_PREV:
