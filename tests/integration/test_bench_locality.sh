@@ -47,10 +47,14 @@ for s, r in runs.items():
         need(g("trips_per_s") > 0 and g("hog_loops_per_s") > 0,
              "%s %s: no work done: %r" % (s, ph, m))
         hog, pair = g("hog_cpu_pct"), g("pair_cpu_pct")
-        # tasks only run on busy CPUs; the slack is for the two clocks
-        # (/proc/stat's ticks, the tasks' runtimes) not quite agreeing:
-        # 1-3 points seen in TCG guests
-        need(hog > 0 and pair > 0 and hog + pair <= 100 - g("idle_pct") + 10,
+        # A CPU runs one task at a time, so the tasks' runtimes fit in
+        # the machine's time (slack: each reading takes a while). Not
+        # checked against /proc/stat's idle share: busy time there is
+        # one tick per timer interrupt, and a vCPU the host stalls misses
+        # ticks while its task's runtime (a clock) goes on; EEVDF's few
+        # phase in a loaded CI guest read hogs 16.6% + pairs 28.5% with
+        # 75% idle. A window longer than its divisor (seen: 118%) fails.
+        need(hog > 0 and pair > 0 and hog + pair <= 110,
              "%s %s: hogs %s%% + pairs %s%% of CPU, idle %s%%" % (s, ph, hog, pair, g("idle_pct")))
         need(g("hog_loops_per_cpu_s") > 0 and g("trips_per_cpu_s") > 0,
              "%s %s: no work per CPU-second: %r" % (s, ph, m))
