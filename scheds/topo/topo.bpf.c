@@ -21,16 +21,17 @@
  * queue (nothing earlier in virtual time), and goes straight onto the
  * waker's CPU's local queue: that CPU would take it from the shared queue
  * next anyway, and skipping the queue saves each round trip of a pair
- * beside hogs two callbacks and the queue's lock. Only a steady partner: sync is a hint,
- * and a waker that goes on running (hackbench's senders) would keep such a
- * wakee waiting for up to a slice, where a CPU of the LLC that frees up
- * takes it from the shared queue. Then the previous CPU's node; anywhere,
- * when there is more than one node. It runs there at once. With no idle
- * CPU it joins the queue of its previous CPU's domain. One exception: a
- * synchronous wake-up from another LLC by the same thread as last time (a
- * steady partner, as in a pipe ping-pong) tries the waker's LLC first,
- * else a pair that started in two LLCs would stay split while both CPUs
- * idle (topo_wake_affine()); changing wakers (hackbench) do not qualify.
+ * beside hogs two callbacks and the queue's lock. Only a steady partner:
+ * sync is a hint, and a waker that goes on running (hackbench's senders)
+ * would keep such a wakee waiting for up to a slice, where a CPU of the
+ * LLC that frees up takes it from the shared queue. Then the previous
+ * CPU's node; anywhere, when there is more than one node. It runs there at
+ * once. With no idle CPU it joins the queue of its previous CPU's domain.
+ * One exception: a synchronous wake-up from another LLC by the same thread
+ * as last time (a steady partner, as in a pipe ping-pong) tries the
+ * waker's LLC first, else a pair that started in two LLCs would stay split
+ * while both CPUs idle (topo_wake_affine()); changing wakers (hackbench)
+ * do not qualify.
  *
  * A wakee that finds no idle CPU and is queued preempts the task of its
  * domain furthest ahead of it in virtual time, when that one has run at
@@ -425,7 +426,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		  u64 wake_flags)
 {
 	s32 this_cpu = bpf_get_smp_processor_id(), cpu = -1;
-	u32 waker_llc = TOPO_NONE, waker = 0;
+	u32 waker_llc = TOPO_NONE, waker = 0, dom;
 	struct topo_task *t = task_ctx(p);
 	struct topo_wake w = { .smt = smt, .nr_nodes = nr_nodes };
 	bool sync, steady = false;
@@ -490,8 +491,9 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		 * dispatch() or the queue's lock, which are most of the cost
 		 * of a pipe round trip beside hogs.
 		 */
-		p->scx.dsq_vtime = vtime_in(p, t, dom_of(cpu));
-		t->dom = dom_of(cpu);
+		dom = dom_of(cpu);
+		p->scx.dsq_vtime = vtime_in(p, t, dom);
+		t->dom = dom;
 		t->sync_wake = false;
 	}
 	scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);

@@ -230,8 +230,8 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     with open(TR + "/trace", "w") as f:
         f.write("")
     # Each reading gets its own time: with every CPU busy this process
-    # waits its turn, and reading a dozen files can take longer than
-    # tenths of a second, so the counters' and the runtimes' windows
+    # waits its turn, and reading a dozen files can take tenths of a
+    # second, so the counters' and the runtimes' windows
     # differ from the traced one and from each other, by a different
     # amount under each scheduler.
     c0, tc0 = timed(lambda: {fd: read_counter(fd) for _, fd in counters})
