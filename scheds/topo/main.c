@@ -27,6 +27,7 @@ static __u64 slice_us = 20000;		/* the kernel's SCX_SLICE_DFL */
 static __u32 steal_threshold = 1;
 static __u32 numa_threshold = 4;
 static __u32 balance_ms = 100;
+static __u32 cache_hot_us = 500;	/* EEVDF's sched_migration_cost */
 static const char *domain = "llc";
 
 static const struct sk_opt opts[] = {
@@ -46,6 +47,11 @@ static const struct sk_opt opts[] = {
 	  /* faster than 1 ms costs more than it balances; 10 s is as good
 	   * as off while still bounding how long an imbalance lasts */
 	  .min = 1, .max = 10000, .dest = &balance_ms },
+	{ .name = "cache-hot-us", .kind = SK_OPT_U32, .arg = "US",
+	  .help = "a task that ran this recently stays in its LLC rather than move to an idle CPU of another (0: never)",
+	  /* past 100 ms every task of a busy machine counts as hot and
+	   * only the balancer would ever move one */
+	  .min = 0, .max = 100000, .dest = &cache_hot_us },
 	{ .name = "domain", .short_name = 'd', .kind = SK_OPT_STR,
 	  .arg = "llc|node", .help = "what one scheduling domain (one queue) covers",
 	  .dest = &domain },
@@ -100,6 +106,7 @@ static int configure(struct sk_sched *sk, void *skel)
 	t->rodata->steal_thresh = steal_threshold;
 	t->rodata->numa_thresh = numa_threshold;
 	t->rodata->balance_ns = (__u64)balance_ms * 1000 * 1000;
+	t->rodata->hot_ns = (__u64)cache_hot_us * 1000;
 	t->rodata->nr_cpu_ids = layout.nr_cpu_ids;
 	t->rodata->nr_llcs = layout.nr_llcs;
 	t->rodata->nr_nodes = layout.nr_nodes;

@@ -27,6 +27,11 @@
  * LLC that frees up takes it from the shared queue. Then the previous
  * CPU's node; anywhere, when there is more than one node. It runs there at
  * once. With no idle CPU it joins the queue of its previous CPU's domain.
+ * A cache-hot task, one that ran less than --cache-hot-us ago (0.5 ms,
+ * EEVDF's sched_migration_cost), skips those last two steps and queues
+ * in its LLC instead: what keeps it waiting there is usually brief (a
+ * kworker, a waker about to sleep), and on an idle CPU of another LLC it
+ * would start with a cold cache.
  * One exception: a synchronous wake-up from another LLC by the same thread
  * as last time (a steady partner, as in a pipe ping-pong) tries the
  * waker's LLC first, else a pair that started in two LLCs would stay split
@@ -50,8 +55,14 @@
  * Only a CPU about to go idle steals: one whose task used up its slice
  * keeps it when its own queue is empty: busy CPUs trading tasks across
  * LLCs at each slice end gain no CPU time and cost cache misses (the
- * README's locality table has the numbers). Stealing is immediate and
- * cheap but only helps idle CPUs. A BPF timer
+ * README's locality table has the numbers). Nor does it steal a
+ * cache-hot task (a hog that a kworker preempted a moment ago): it takes
+ * the first cold one in the victim's queue. Hot tasks turn cold as they
+ * wait, but idle CPUs sleep until kicked, so a busy CPU whose domain has a
+ * cold task queued kicks an idle CPU of its node from ops.tick() (EEVDF's
+ * nohz_balancer_kick() has busy CPUs wake an idle one to balance in the
+ * same way). Stealing is immediate and cheap but only helps idle CPUs. A
+ * BPF timer
  * therefore runs every --balance-ms: it samples every domain's load
  * (running + queued tasks per CPU, averaged), and when the same pair of
  * domains stays out of balance for two ticks running, moves queued tasks
@@ -105,6 +116,7 @@ const volatile __u64 slice_ns = SCX_SLICE_DFL;
 const volatile __u32 steal_thresh = 1;
 const volatile __u32 numa_thresh = 4;
 const volatile __u64 balance_ns = 100 * 1000 * 1000;
+const volatile __u64 hot_ns = 500 * 1000;
 const volatile __u32 nr_cpu_ids = 1;
 const volatile __u32 nr_llcs = 1;
 const volatile __u32 nr_nodes = 1;
@@ -145,6 +157,7 @@ struct topo_task {
 	s32 last_cpu;		/* where it last ran, -1 before its first run */
 	u32 dom;		/* the domain whose clock its vtime follows */
 	u64 started_at;		/* when it last started running */
+	u64 stopped_at;		/* and stopped, for topo_cache_hot() */
 	u32 last_waker;		/* thread that last woke it synchronously */
 	bool sync_wake;		/* this wake-up's waker is about to sleep */
 };
@@ -177,8 +190,8 @@ struct {
 
 /*
  * One scratch mask per CPU for "this LLC AND the task's allowed CPUs".
- * Used only from select_cpu() and enqueue(), which run with interrupts
- * off, so two users never share a CPU's mask at once.
+ * Used only from select_cpu(), enqueue() and tick(), which run with
+ * interrupts off, so two users never share a CPU's mask at once.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -332,6 +345,11 @@ static __always_inline bool any_idle(struct task_struct *p)
 	return ret;
 }
 
+static __always_inline bool task_hot(struct topo_task *t, u64 now)
+{
+	return t && topo_cache_hot(now, t->stopped_at, hot_ns);
+}
+
 /* @p's vtime against @dom's clock, from the domain it was last queued in */
 static __always_inline u64 vtime_in(struct task_struct *p, struct topo_task *t, u32 dom)
 {
@@ -450,6 +468,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		steady = topo_wake_steady(sync, waker, t->last_waker);
 		t->last_waker = waker;
 		t->sync_wake = sync;
+		w.hot = task_hot(t, bpf_ktime_get_ns());
 	}
 	w.none_idle = !any_idle(p);
 
@@ -589,12 +608,14 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	 * needs an idle CPU woken for it: one in its domain, else one in its
 	 * node that may steal it. Not for a sync wake-up: its waker's CPU
 	 * frees up and takes it, and a CPU woken in another LLC would only
-	 * race it for the task.
+	 * race it for the task. Nor for a cache-hot one, which that CPU
+	 * would not steal (tick() kicks one once it has gone cold).
 	 */
 	idle = -1;
 	if (any_idle(p)) {
 		idle = pick_idle_in(p, dom_mask(dom), 0);
-		if (idle < 0 && !sync && scx_bpf_dsq_nr_queued(dom) >= (s32)steal_thresh) {
+		if (idle < 0 && !sync && !task_hot(t, bpf_ktime_get_ns()) &&
+		    scx_bpf_dsq_nr_queued(dom) >= (s32)steal_thresh) {
 			node = dom_to_node[dom];
 			idle = pick_idle_in(p, lookup_mask(&node_masks, node), 0);
 		}
@@ -604,6 +625,25 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	else if ((enq_flags & SCX_ENQ_WAKEUP) && !sync)
 		/* a sync waker sleeps next, and its CPU takes the queue head */
 		wake_preempt(p, dom, vtime);
+}
+
+/*
+ * Take the first task of @victim's queue whose cache has gone cold
+ * (topo_cache_hot()) onto this CPU. The hot ones get a CPU of their own
+ * LLC soon, or turn cold while they wait and are taken then.
+ */
+static __always_inline bool steal_cold(u32 victim, s32 cpu)
+{
+	u64 now = bpf_ktime_get_ns();
+	struct task_struct *p;
+
+	bpf_for_each(scx_dsq, p, victim, 0) {
+		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) || task_hot(task_ctx(p), now))
+			continue;
+		if (scx_bpf_dispatch_from_dsq(TOPO_DSQ_ITER, p, SCX_DSQ_LOCAL, 0))
+			return true;
+	}
+	return false;
 }
 
 void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
@@ -637,7 +677,7 @@ void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
 	victim = READ_ONCE(s->victim);
 	if (victim < 0 || victim >= TOPO_MAX_DOMS)
 		return;
-	if (scx_bpf_consume(victim)) {
+	if (steal_cold(victim, cpu)) {
 		sk_counter_add(counters, steals_in, 1);
 		if (dom_to_node[victim] != dom_to_node[dom])
 			sk_counter_add(counters, numa_steals, 1);
@@ -714,9 +754,35 @@ void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
 		return;
 	ran = now - t->started_at;
 	t->started_at = 0;
+	t->stopped_at = now;
 	sk_counter_add(counters, busy_ns, ran);
 	/* weight is 100 at nice 0: heavier tasks age slower */
 	p->scx.dsq_vtime += ran * 100 / (p->scx.weight ?: 1);
+}
+
+/*
+ * Queued tasks too hot to steal turn cold while they wait, and the idle
+ * CPUs that could take them sleep until kicked: kick one of the node for
+ * the first cold task of this CPU's domain, and it steals that one.
+ */
+void SK_STRUCT_OPS(topo_tick, struct task_struct *curr)
+{
+	s32 cpu = bpf_get_smp_processor_id(), idle;
+	u32 dom = dom_of(cpu);
+	u64 now;
+	struct task_struct *p;
+
+	if (!hot_ns || dom_nr_queued(dom) < steal_thresh || !any_idle(curr))
+		return;
+	now = bpf_ktime_get_ns();
+	bpf_for_each(scx_dsq, p, dom, 0) {
+		if (task_hot(task_ctx(p), now))
+			continue;
+		idle = pick_idle_in(p, lookup_mask(&node_masks, dom_to_node[dom]), 0);
+		if (idle >= 0)
+			scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
+		break;
+	}
 }
 
 void SK_STRUCT_OPS(topo_enable, struct task_struct *p)
@@ -958,6 +1024,7 @@ struct sched_ext_ops topo_ops = {
 	.dispatch	= (void *)topo_dispatch,
 	.running	= (void *)topo_running,
 	.stopping	= (void *)topo_stopping,
+	.tick		= (void *)topo_tick,
 	.enable		= (void *)topo_enable,
 	.init_task	= (void *)topo_init_task,
 	.dump		= (void *)topo_dump,

@@ -57,6 +57,18 @@ TOPO_PURE bool topo_wake_steady(bool sync, __u32 waker, __u32 last_waker)
 }
 
 /*
+ * Whether a task that last ran at @last_ran (0: never) is likely to find
+ * its data still in its LLC's cache at @now: it ran within @hot_ns. Such a
+ * task waits in its LLC for a CPU rather than go to an idle one in another
+ * LLC, at wake-up or by being stolen; EEVDF's task_hot() with its 0.5 ms
+ * sched_migration_cost draws the same line.
+ */
+TOPO_PURE bool topo_cache_hot(__u64 now, __u64 last_ran, __u64 hot_ns)
+{
+	return last_ran && now - last_ran < hot_ns;
+}
+
+/*
  * Whether a wake-up should try the waker's LLC before anything else: a
  * synchronous wake-up from another LLC by the same task that woke this
  * one last time. A steady 1:1 partner (a pipe or futex ping-pong) shares
@@ -89,7 +101,9 @@ TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
  * an idle CPU, and every order reaches WAKER_CPU on a sync wake-up, so
  * the walk goes straight there (or to QUEUE) and ends the same way
  * without the searches, which on a saturated machine are most of what a
- * wake-up costs and never find anything.
+ * wake-up costs and never find anything. @hot: topo_cache_hot(): the
+ * task's cache is still warm in its LLC, so it is queued there rather
+ * than sent to an idle CPU of another LLC (NODE, ANY).
  */
 struct topo_wake {
 	bool smt;
@@ -98,6 +112,7 @@ struct topo_wake {
 	bool other_llc;
 	bool affine;
 	bool none_idle;
+	bool hot;
 };
 
 /* The first step: the waker's LLC for an affine wake-up, else PREV. */
@@ -122,11 +137,13 @@ TOPO_PURE enum topo_step topo_step_next(enum topo_step step,
 	case TOPO_STEP_LLC:
 		if (w->other_llc && !w->affine)
 			return TOPO_STEP_WAKER_LLC;
-		return w->sync ? TOPO_STEP_WAKER_CPU : TOPO_STEP_NODE;
+		if (w->sync)
+			return TOPO_STEP_WAKER_CPU;
+		return w->hot ? TOPO_STEP_QUEUE : TOPO_STEP_NODE;
 	case TOPO_STEP_WAKER_LLC:
 		return w->affine ? TOPO_STEP_PREV : TOPO_STEP_WAKER_CPU;
 	case TOPO_STEP_WAKER_CPU:
-		return TOPO_STEP_NODE;
+		return w->hot ? TOPO_STEP_QUEUE : TOPO_STEP_NODE;
 	case TOPO_STEP_NODE:
 		return w->nr_nodes > 1 ? TOPO_STEP_ANY : TOPO_STEP_QUEUE;
 	default:

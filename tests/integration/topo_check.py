@@ -27,6 +27,13 @@ starting one costs about a second in a 16-vCPU TCG guest.
       --hogs COMM, also "hogs_cpu_pct=": the share of the machine's CPU
       time that tasks whose name starts with COMM got in the S seconds.
 
+  topo_check.py trace-event on|off
+      switches sched:sched_migrate_task; only with no workload running
+      (trace_event() says why)
+  topo_check.py migrations PID...
+      those tasks' migrations in the trace buffer: "cross=N same=M",
+      across LLCs and within one
+
 Exits 1 with a one-line reason when a check fails.
 """
 import os
@@ -222,6 +229,22 @@ def trace_event(on):
         f.write("1" if on else "0")
 
 
+def traced_migrations(pids, llc):
+    """(across LLCs, within one) of @pids in the trace buffer"""
+    mine = set(map(str, pids))
+    cross = same = 0
+    for line in open(TR + "/trace"):
+        m = re.search(r"sched_migrate_task: .*pid=(\d+) .*orig_cpu=(\d+) dest_cpu=(\d+)", line)
+        if not m or m.group(1) not in mine:
+            continue
+        o, d = int(m.group(2)), int(m.group(3))
+        if llc.get(o) != llc.get(d):
+            cross += 1
+        else:
+            same += 1
+    return cross, same
+
+
 def pair_task(r, w, first, end, out):
     trips = 0
     try:
@@ -304,17 +327,7 @@ def pairs(label, seconds, npairs, max_cross, hogs=None):
     if len(results) != len(pids):
         die("%s: %d of %d pair tasks reported" % (label, len(results), len(pids)))
 
-    mine = set(map(str, pids))
-    cross = same = 0
-    for line in open(TR + "/trace"):
-        m = re.search(r"sched_migrate_task: .*pid=(\d+) .*orig_cpu=(\d+) dest_cpu=(\d+)", line)
-        if not m or m.group(1) not in mine:
-            continue
-        o, d = int(m.group(2)), int(m.group(3))
-        if llc.get(o) != llc.get(d):
-            cross += 1
-        else:
-            same += 1
+    cross, same = traced_migrations(pids, llc)
     trips = sum(results[p][0] for p in pids) // 2
     migs = sum(results[p][1] for p in pids)
     ends = ["cpu%d/llc%d" % (results[p][2], llc.get(results[p][2], -1)) for p in pids]
@@ -354,6 +367,11 @@ def main():
         check_stats(args[1], args[2])
     elif args[:1] == ["restarted"] and len(args) == 5:
         restarted(int(args[1]), int(args[2]), args[3], args[4])
+    elif args[:1] == ["trace-event"] and args[1:] in (["on"], ["off"]):
+        trace_event(args[1] == "on")
+    elif args[:1] == ["migrations"] and len(args) >= 2:
+        cross, same = traced_migrations([int(p) for p in args[1:]], llc_of())
+        print("cross=%d same=%d" % (cross, same))
     elif args[:1] == ["pairs"] and len(args) >= 2:
         opts = {"--seconds": 4.0, "--pairs": 2, "--max-cross-per-1k": None,
                 "--hogs": None}

@@ -373,6 +373,36 @@ static void test_place_pulls_steady_partner_to_waker_llc(void **state)
 	assert_int_equal(topo_place(found, &partner), TOPO_STEP_QUEUE);
 }
 
+/*
+ * A task that ran a moment ago waits for a CPU of its own LLC (or the
+ * waker's, which holds the data it was woken for) rather than take an
+ * idle one in another LLC; once its cache has gone cold it may.
+ */
+static void test_place_keeps_cache_hot_task_in_its_llc(void **state)
+{
+	struct topo_wake hot = plain, hot_sync = sync_other, hot_partner = partner;
+
+	hot.hot = hot_sync.hot = hot_partner.hot = true;
+	ASSERT_ORDER(&hot, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC);
+	ASSERT_ORDER(&hot_sync, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC,
+		     TOPO_STEP_WAKER_LLC, TOPO_STEP_WAKER_CPU);
+	ASSERT_ORDER(&hot_partner, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
+		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU);
+	assert_int_equal(place_only(TOPO_STEP_NODE, &hot), TOPO_STEP_QUEUE);
+	assert_int_equal(place_only(TOPO_STEP_NODE, &plain), TOPO_STEP_NODE);
+	assert_int_equal(place_only(TOPO_STEP_ANY, &hot_sync), TOPO_STEP_QUEUE);
+	assert_int_equal(place_only(TOPO_STEP_ANY, &sync_other), TOPO_STEP_ANY);
+}
+
+static void test_cache_hot_lasts_hot_ns_after_the_last_run(void **state)
+{
+	assert_false(topo_cache_hot(1000, 0, 500));	/* never ran */
+	assert_true(topo_cache_hot(1000, 600, 500));
+	assert_true(topo_cache_hot(1099, 600, 500));
+	assert_false(topo_cache_hot(1100, 600, 500));
+	assert_false(topo_cache_hot(5000, 600, 500));
+}
+
 static void test_place_queues_when_nothing_is_idle(void **state)
 {
 	bool found[TOPO_NR_STEPS] = { false };
@@ -579,6 +609,8 @@ int main(void)
 		cmocka_unit_test(test_place_tries_waker_llc_only_for_sync_elsewhere),
 		cmocka_unit_test(test_place_counts_sync_waker_cpu_before_other_llcs),
 		cmocka_unit_test(test_place_pulls_steady_partner_to_waker_llc),
+		cmocka_unit_test(test_place_keeps_cache_hot_task_in_its_llc),
+		cmocka_unit_test(test_cache_hot_lasts_hot_ns_after_the_last_run),
 		cmocka_unit_test(test_place_queues_when_nothing_is_idle),
 		cmocka_unit_test(test_place_without_idle_cpus_skips_searches),
 		cmocka_unit_test(test_steal_takes_busiest_domain_of_own_node),
