@@ -17,18 +17,15 @@ assert_eq "llc 0-2 0 llc 3-5 0 node 0-5 0" "$(paste -sd' ' "$SK_TMP/layout")" \
 	"the guest's LLCs and nodes (2 LLCs of 3 CPUs, one node)"
 
 start_sched scx_topo --balance-ms 20
-hog() { bg taskset -c "$1" bash -c 'exec -a sk-hog bash -c "while :; do :; done"'; }
-for _ in 1 2 3; do hog 3-5; done
+for _ in 1 2 3; do topo_hog 3-5; done
 moved0=$(topo_stat moved) || fail "cannot read the balancer's counter"
 first=()
 for _ in $(seq 9); do
-	hog 0-2
+	topo_hog 0-2
 	first+=("${BG_PIDS[-1]}")
 done
 sleep 1
-for p in "${first[@]}"; do
-	taskset -pc 0-5 "$p" >/dev/null || fail "cannot widen the affinity of hog $p"
-done
+topo_widen 0-5 "${first[@]}"
 echo "9 hogs in LLC 0-2 may now run anywhere, 3 hogs stay in 3-5"
 sleep 3
 

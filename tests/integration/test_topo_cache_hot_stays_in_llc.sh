@@ -44,13 +44,11 @@ run() {
 
 	start_sched scx_topo --cache-hot-us "$1"
 	for cpu in 0-1 0-1 2-3; do
-		bg taskset -c "$cpu" bash -c 'exec -a sk-hog bash -c "while :; do :; done"'
+		topo_hog "$cpu"
 		hogs+=("${BG_PIDS[-1]}")
 	done
 	sleep 1
-	for p in "${hogs[@]}"; do
-		taskset -pc 0-3 "$p" >/dev/null || fail "cannot widen the affinity of hog $p"
-	done
+	topo_widen 0-3 "${hogs[@]}"
 	for cpu in 0 1 2 3; do
 		bg taskset -c "$cpu" "$TOPO_PY" -c "$KICKER" 8 >"$SK_TMP/kicker$cpu" 2>&1
 		kickers+=("${BG_PIDS[-1]}")

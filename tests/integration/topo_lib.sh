@@ -50,6 +50,18 @@ cpu_online() { # cpu 0|1
 		fail "cannot set cpu$1 online=$2"
 }
 
+# topo_hog CPUS: a CPU hog started on CPUS, its pid last in BG_PIDS
+topo_hog() { bg taskset -c "$1" bash -c 'exec -a sk-hog bash -c "while :; do :; done"'; }
+
+# topo_widen CPUS PID...: let tasks placed by their first affinity run on CPUS
+topo_widen() {
+	local cpus=$1 p
+	shift
+	for p in "$@"; do
+		taskset -pc "$cpus" "$p" >/dev/null || fail "cannot widen the affinity of task $p"
+	done
+}
+
 enable_seq() { cat /sys/kernel/sched_ext/enable_seq; }
 
 # topo_wait_restart SEQ [llc|node]: scx_topo was ejected by a hotplug and
