@@ -468,9 +468,11 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		steady = topo_wake_steady(sync, waker, t->last_waker);
 		t->last_waker = waker;
 		t->sync_wake = sync;
-		w.hot = task_hot(t, bpf_ktime_get_ns());
 	}
 	w.none_idle = !any_idle(p);
+	/* with no CPU idle the walk never reaches the steps it gates */
+	if (hot_ns && !w.none_idle)
+		w.hot = task_hot(t, bpf_ktime_get_ns());
 
 	step = topo_step_first(&w);
 	for (i = 0; i < TOPO_NR_STEPS; i++) {

@@ -1,17 +1,17 @@
 # vm: --sockets 2 --cores 2
 # timeout: 180
 # scx_topo leaves a cache-hot task in its LLC rather than let an idle CPU
-# of another LLC steal it. On 1 node x 2 LLCs x 2 CPUs, three hogs start
+# of another LLC steal it. On 1 node x 2 LLCs x 2 CPUs, three hogs start,
 # two in the first LLC and one in the second, then may run anywhere; a
 # kicker pinned to each CPU wakes every 2 ms for 100 us and preempts the
 # hog there. A hog so preempted in the full LLC is queued while the other
 # LLC has an idle CPU. With --cache-hot-us 0 that CPU steals it at once,
 # so the hogs hop between the LLCs at every kick; with --cache-hot-us
-# 2000 the hog, which ran a moment ago, waits the kicker's turn on its own
-# CPU (EEVDF's task_hot() decides the same). The hogs' cross-LLC migrations, from the
-# kernel's sched_migrate_task tracepoint, must fall to a tenth (moves
-# within the half-idle LLC go on either way), and the kickers must still
-# have run.
+# 2000 the hog, which ran a moment ago, waits the kicker's turn on its
+# own CPU (EEVDF's task_hot() decides the same). The hogs' cross-LLC
+# migrations, from the kernel's sched_migrate_task tracepoint, must fall
+# to a tenth (moves within the half-idle LLC go on either way), and the
+# kickers must still have run.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/topo_lib.sh"
 

@@ -231,9 +231,9 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
         f.write("")
     # Each reading gets its own time: with every CPU busy this process
     # waits its turn, and reading a dozen files can take tenths of a
-    # second, so the counters' and the runtimes' windows
-    # differ from the traced one and from each other, by a different
-    # amount under each scheduler.
+    # second, so the counters' and the runtimes' windows differ from the
+    # traced one and from each other, by a different amount under each
+    # scheduler.
     c0, tc0 = timed(lambda: {fd: read_counter(fd) for _, fd in counters})
     s0, ts0 = timed(sched_fields, pids)
     b0 = busy_per_cpu()
