@@ -184,6 +184,10 @@ static const struct metric_info headline[] = {
 	{ "wakeup", "wake_p50_us", "wake-up p50 (us)", -1 },
 	{ "wakeup", "wake_p99_us", "wake-up p99 (us)", -1 },
 	{ "wakeup", "wake_max_us", "wake-up max (us)", -1 },
+	{ "wakeup", "wake_timer_p50_us", "timer part p50 (us)", -1 },
+	{ "wakeup", "wake_timer_p99_us", "timer part p99 (us)", -1 },
+	{ "wakeup", "wake_sched_p50_us", "sched part p50 (us)", -1 },
+	{ "wakeup", "wake_sched_p99_us", "sched part p99 (us)", -1 },
 	{ "wakeup", "lag_max_us", "schedule lag max (us)", -1 },
 	{ "wakeup", "missed_periods", "missed periods", -1 },
 	{ "wakeup", "cyclictest_p50_us", "cyclictest p50 (us)", -1 },
@@ -521,6 +525,7 @@ static int cmd_summary(int argc, char **argv)
 {
 	struct json_object *meta, *runs = json_object_new_array(), *summary, *doc, *v;
 	const char *json_out = NULL, *kernel, *cpus = NULL, *nruns = NULL, *secs = NULL;
+	const char *where = "";
 	char *sched_list, *workload_list;
 	char **scheds, **workloads;
 	size_t nsched, nwork, nfail = 0, nrun;
@@ -562,9 +567,12 @@ static int cmd_summary(int argc, char **argv)
 		nruns = json_object_get_string(v);
 	if (json_object_object_get_ex(meta, "seconds", &v))
 		secs = json_object_get_string(v);
+	if (get_str(meta, "vm") && !strcmp(get_str(meta, "vm"), "yes"))
+		where = get_str(meta, "host_rt") && !strcmp(get_str(meta, "host_rt"), "yes") ?
+				" (in a VM, its main loop real-time on the host)" :
+				" (in a VM)";
 	printf("schedkit bench: kernel %s, %s CPUs, runs per scheduler: %s, seconds per measurement: %s%s\n",
-	       kernel ?: "?", cpus ?: "?", nruns ?: "?", secs ?: "?",
-	       get_str(meta, "vm") && !strcmp(get_str(meta, "vm"), "yes") ? " (in a VM)" : "");
+	       kernel ?: "?", cpus ?: "?", nruns ?: "?", secs ?: "?", where);
 	printf("cells: median (min-max) of the successful runs");
 	for (size_t s = 0; s < nsched; s++)
 		if (!strcmp(scheds[s], BASELINE))

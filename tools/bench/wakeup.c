@@ -17,9 +17,16 @@
  * even woke up are skipped and counted as missed, so that one long stall
  * shows as one large sample plus missed periods instead of shifting every
  * later sample.
+ *
+ * With tracefs (root), each sample is also split at the kernel's
+ * sched_waking event for the probe: before it, the timer interrupt reaching
+ * a CPU, which no scheduler sees (and which under emulation is mostly the
+ * host's doing); after it, the wait to run, which is the scheduler's part.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -48,11 +55,16 @@ static void usage(FILE *out)
 		"                  (default: cyclictest from PATH when there is one)\n");
 }
 
+/* A tracefs instance outlives the process: die() removes ours. */
+static const char *trace_dir;
+
 static void die(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "schedkit-bench-wakeup: ");
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
+	if (trace_dir)
+		rmdir(trace_dir);
 	exit(1);
 }
 
@@ -94,17 +106,158 @@ static void stop_hogs(void)
 	nr_hogs = 0;
 }
 
+static void put_pct_us(struct json_object *res, const char *key, const struct bench_samples *s,
+		       unsigned int pct)
+{
+	bench_put_num(res, key, bench_us(bench_percentile_u64(s->v, s->n, pct)));
+}
+
+/*
+ * The probe's sched_waking events go to a tracefs instance of its own, so
+ * that it neither disturbs nor is disturbed by anyone using the main trace
+ * buffer, with the CLOCK_MONOTONIC clock the probe's schedule is on.
+ */
+struct waking_trace {
+	char dir[256];
+	const char *error;
+};
+
+static int trace_write(const struct waking_trace *t, const char *file, const char *val)
+{
+	char path[512];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", t->dir, file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+static void trace_start(struct waking_trace *t, uint64_t events)
+{
+	char filter[64], kb[32];
+
+	t->error = NULL;
+	snprintf(t->dir, sizeof(t->dir), "/sys/kernel/tracing/instances/schedkit-wakeup-%d",
+		 (int)getpid());
+	if (mkdir(t->dir, 0700)) {
+		t->dir[0] = '\0';
+		t->error = errno == ENOENT ? "no tracefs at /sys/kernel/tracing" :
+					     "cannot make a tracefs instance (needs root)";
+		return;
+	}
+	trace_dir = t->dir;
+	snprintf(filter, sizeof(filter), "pid == %d", (int)getpid());
+	/* Room on each CPU for every event, at well under 64 bytes each. */
+	snprintf(kb, sizeof(kb), "%llu", (unsigned long long)(events * 64 / 1024 + 1024));
+	if (trace_write(t, "buffer_size_kb", kb) || trace_write(t, "trace_clock", "mono") ||
+	    trace_write(t, "events/sched/sched_waking/filter", filter) ||
+	    trace_write(t, "events/sched/sched_waking/enable", "1"))
+		t->error = "cannot set up the sched_waking event";
+}
+
+/*
+ * Reads the instance's sched_waking times (ns, in order) and removes it.
+ * The text trace prints them in microseconds, which is all the split needs.
+ */
+static void trace_stop(struct waking_trace *t, struct bench_samples *out)
+{
+	char path[512], line[512];
+	unsigned long long in_buf = 0, written = 0;
+	FILE *f;
+
+	if (!t->dir[0])
+		return;
+	trace_write(t, "events/sched/sched_waking/enable", "0");
+	snprintf(path, sizeof(path), "%s/trace", t->dir);
+	f = t->error ? NULL : fopen(path, "re");
+	if (!f && !t->error)
+		t->error = "cannot read the trace";
+	while (f && fgets(line, sizeof(line), f)) {
+		char *ev = strstr(line, ": sched_waking:"), *ts;
+		unsigned long long sec, usec;
+
+		if (sscanf(line, "# entries-in-buffer/entries-written: %llu/%llu", &in_buf,
+			   &written) == 2)
+			continue;
+		if (!ev)
+			continue;
+		*ev = '\0';
+		ts = strrchr(line, ' ');
+		if (!ts || sscanf(ts, " %llu.%llu", &sec, &usec) != 2)
+			continue;
+		if (bench_samples_add(out, sec * NSEC_PER_SEC + usec * NSEC_PER_USEC))
+			die("%s", "out of memory");
+	}
+	if (f)
+		fclose(f);
+	if (!t->error && written > in_buf)
+		t->error = "the trace buffer overflowed";
+	rmdir(t->dir);
+	trace_dir = NULL;
+}
+
+/*
+ * Each executed period's waking is the last one of the probe after the
+ * previous period began to run and no later than this one did; a period
+ * that found its start already passed never slept and has none.
+ */
+static void split(const uint64_t *intended, const uint64_t *woke, size_t n,
+		  const struct bench_samples *waking, struct json_object *res)
+{
+	struct bench_samples timer = { 0 }, sched = { 0 };
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t after = i ? woke[i - 1] : 0, at = 0;
+		bool found = false;
+
+		while (w < waking->n && waking->v[w] <= woke[i]) {
+			if (waking->v[w] > after) {
+				at = waking->v[w];
+				found = true;
+			}
+			w++;
+		}
+		if (!found)
+			continue;
+		/* The trace's microseconds can put it a hair before the timer. */
+		if (bench_samples_add(&timer, at > intended[i] ? at - intended[i] : 0) ||
+		    bench_samples_add(&sched, woke[i] - at))
+			die("%s", "out of memory");
+	}
+	bench_samples_sort(&timer);
+	bench_samples_sort(&sched);
+	bench_put_int(res, "split_periods", (int64_t)timer.n);
+	put_pct_us(res, "wake_timer_p50_us", &timer, 50);
+	put_pct_us(res, "wake_timer_p99_us", &timer, 99);
+	put_pct_us(res, "wake_sched_p50_us", &sched, 50);
+	put_pct_us(res, "wake_sched_p99_us", &sched, 99);
+	bench_samples_free(&timer);
+	bench_samples_free(&sched);
+}
+
 static void probe(const struct opts *o, struct json_object *res)
 {
 	uint64_t period = o->period_us * NSEC_PER_USEC;
 	uint64_t work = o->work_us * NSEC_PER_USEC;
 	uint64_t t0, deadline, periods, k = 0, lag_max = 0, missed = 0, sum = 0;
-	struct bench_samples lat = { 0 };
+	struct bench_samples lat = { 0 }, waking = { 0 };
+	struct waking_trace trace;
+	uint64_t *intended_at, *woke_at;
 
 	/* Start on a period boundary a little ahead so the first wait is real. */
 	t0 = (bench_mono() / period + 2) * period;
 	periods = o->seconds * NSEC_PER_SEC / period;
 	deadline = t0 + periods * period;
+	intended_at = calloc(periods, sizeof(*intended_at));
+	woke_at = calloc(periods, sizeof(*woke_at));
+	if (!intended_at || !woke_at)
+		die("%s", "out of memory");
+	trace_start(&trace, periods);
 	while (k < periods) {
 		uint64_t intended = t0 + k * period, woke, done, next;
 		struct timespec ts = bench_ts(intended);
@@ -112,6 +265,8 @@ static void probe(const struct opts *o, struct json_object *res)
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
 		woke = bench_mono();
+		intended_at[lat.n] = intended;
+		woke_at[lat.n] = woke;
 		if (bench_samples_add(&lat, woke - intended))
 			die("%s", "out of memory");
 		sum += woke - intended;
@@ -139,14 +294,22 @@ static void probe(const struct opts *o, struct json_object *res)
 	}
 	/* A loop stalled past the end still owes the periods it never ran. */
 	missed += periods - k;
+	trace_stop(&trace, &waking);
+	if (trace.error)
+		json_object_object_add(res, "split_error", json_object_new_string(trace.error));
+	else
+		split(intended_at, woke_at, lat.n, &waking, res);
+	bench_samples_free(&waking);
+	free(intended_at);
+	free(woke_at);
 
 	bench_samples_sort(&lat);
 	bench_put_int(res, "periods", (int64_t)periods);
 	bench_put_int(res, "executed_periods", (int64_t)lat.n);
 	bench_put_int(res, "missed_periods", (int64_t)missed);
-	bench_put_num(res, "wake_p50_us", bench_us(bench_percentile_u64(lat.v, lat.n, 50)));
-	bench_put_num(res, "wake_p99_us", bench_us(bench_percentile_u64(lat.v, lat.n, 99)));
-	bench_put_num(res, "wake_max_us", bench_us(bench_percentile_u64(lat.v, lat.n, 100)));
+	put_pct_us(res, "wake_p50_us", &lat, 50);
+	put_pct_us(res, "wake_p99_us", &lat, 99);
+	put_pct_us(res, "wake_max_us", &lat, 100);
 	bench_put_num(res, "wake_mean_us", lat.n ? bench_us(sum / lat.n) : 0);
 	bench_put_num(res, "lag_max_us", bench_us(lag_max));
 	bench_samples_free(&lat);
