@@ -336,13 +336,18 @@ static __always_inline s32 pick_idle_in(struct task_struct *p,
  * search would lose to the same race: the task is queued, and a CPU
  * that goes idle takes it from the queue.
  */
-static __always_inline bool any_idle(struct task_struct *p)
+static __always_inline bool any_idle_in(const struct cpumask *mask)
 {
 	const struct cpumask *idle = scx_bpf_get_idle_cpumask();
-	bool ret = bpf_cpumask_intersects(idle, p->cpus_ptr);
+	bool ret = bpf_cpumask_intersects(idle, mask);
 
 	scx_bpf_put_idle_cpumask(idle);
 	return ret;
+}
+
+static __always_inline bool any_idle(struct task_struct *p)
+{
+	return any_idle_in(p->cpus_ptr);
 }
 
 static __always_inline bool task_hot(struct topo_task *t, u64 now)
@@ -771,16 +776,24 @@ void SK_STRUCT_OPS(topo_tick, struct task_struct *curr)
 {
 	s32 cpu = bpf_get_smp_processor_id(), idle;
 	u32 dom = dom_of(cpu);
-	u64 now;
+	struct bpf_cpumask *node;
 	struct task_struct *p;
+	u64 now;
 
-	if (!hot_ns || dom_nr_queued(dom) < steal_thresh || !any_idle(curr))
+	if (!hot_ns || dom_nr_queued(dom) < steal_thresh)
+		return;
+	/*
+	 * The node's idle CPUs, not those @curr may use: a kworker pinned
+	 * here says nothing about where the queued tasks could go.
+	 */
+	node = lookup_mask(&node_masks, dom_to_node[dom]);
+	if (!node || !any_idle_in(sk_cpumask(node)))
 		return;
 	now = bpf_ktime_get_ns();
 	bpf_for_each(scx_dsq, p, dom, 0) {
 		if (task_hot(task_ctx(p), now))
 			continue;
-		idle = pick_idle_in(p, lookup_mask(&node_masks, dom_to_node[dom]), 0);
+		idle = pick_idle_in(p, node, 0);
 		if (idle >= 0)
 			scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
 		break;
