@@ -18,6 +18,12 @@ sk_info() {
 	echo "$SK_PROG: $*" >&2
 }
 
+# Whether this process may run threads at real-time priority (root, or an
+# RLIMIT_RTPRIO), which `schedkit vm --host-rt` needs.
+sk_can_rt() {
+	chrt -f 1 true 2>/dev/null
+}
+
 sk_need_tarball() {
 	[ -f "$SK_KERNEL_TARBALL" ] && return 0
 	sk_die "kernel source $SK_KERNEL_TARBALL not found; install linux-source-6.12 (scripts/bootstrap) or pass --source"

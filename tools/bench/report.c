@@ -76,9 +76,16 @@ static const char *get_str(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+static bool str_is(struct json_object *o, const char *key, const char *want)
+{
+	const char *v = get_str(o, key);
+
+	return v && !strcmp(v, want);
+}
+
 static void fail_run(struct json_object *run, const char *failure, const char *error)
 {
-	if (get_str(run, "status") && !strcmp(get_str(run, "status"), "failed"))
+	if (str_is(run, "status", "failed"))
 		return;
 	json_object_object_add(run, "status", json_object_new_string("failed"));
 	json_object_object_add(run, "failure", json_object_new_string(failure));
@@ -155,7 +162,7 @@ static int cmd_record(int argc, char **argv)
 		}
 	}
 	/* A run that says it is ok must have brought back results. */
-	if (get_str(o, "status") && !strcmp(get_str(o, "status"), "ok")) {
+	if (str_is(o, "status", "ok")) {
 		if (!metrics || !json_object_object_length(metrics))
 			fail_run(o, "workload", "the workload reported no results");
 	}
@@ -567,8 +574,8 @@ static int cmd_summary(int argc, char **argv)
 		nruns = json_object_get_string(v);
 	if (json_object_object_get_ex(meta, "seconds", &v))
 		secs = json_object_get_string(v);
-	if (get_str(meta, "vm") && !strcmp(get_str(meta, "vm"), "yes"))
-		where = get_str(meta, "host_rt") && !strcmp(get_str(meta, "host_rt"), "yes") ?
+	if (str_is(meta, "vm", "yes"))
+		where = str_is(meta, "host_rt", "yes") ?
 				" (in a VM, its main loop real-time on the host)" :
 				" (in a VM)";
 	printf("schedkit bench: kernel %s, %s CPUs, runs per scheduler: %s, seconds per measurement: %s%s\n",

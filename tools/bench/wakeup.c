@@ -55,16 +55,24 @@ static void usage(FILE *out)
 		"                  (default: cyclictest from PATH when there is one)\n");
 }
 
-/* A tracefs instance outlives the process: die() removes ours. */
-static const char *trace_dir;
+/*
+ * The probe's sched_waking events go to a tracefs instance of its own, so
+ * that it neither disturbs nor is disturbed by anyone using the main trace
+ * buffer, with the CLOCK_MONOTONIC clock the probe's schedule is on. The
+ * instance outlives the process unless removed: die() removes it too.
+ */
+static struct {
+	char dir[256];
+	const char *error;
+} trace;
 
 static void die(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "schedkit-bench-wakeup: ");
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
-	if (trace_dir)
-		rmdir(trace_dir);
+	if (trace.dir[0])
+		rmdir(trace.dir);
 	exit(1);
 }
 
@@ -112,22 +120,12 @@ static void put_pct_us(struct json_object *res, const char *key, const struct be
 	bench_put_num(res, key, bench_us(bench_percentile_u64(s->v, s->n, pct)));
 }
 
-/*
- * The probe's sched_waking events go to a tracefs instance of its own, so
- * that it neither disturbs nor is disturbed by anyone using the main trace
- * buffer, with the CLOCK_MONOTONIC clock the probe's schedule is on.
- */
-struct waking_trace {
-	char dir[256];
-	const char *error;
-};
-
-static int trace_write(const struct waking_trace *t, const char *file, const char *val)
+static int trace_write(const char *file, const char *val)
 {
 	char path[512];
 	int fd, ok;
 
-	snprintf(path, sizeof(path), "%s/%s", t->dir, file);
+	snprintf(path, sizeof(path), "%s/%s", trace.dir, file);
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -136,53 +134,52 @@ static int trace_write(const struct waking_trace *t, const char *file, const cha
 	return ok ? 0 : -EIO;
 }
 
-static void trace_start(struct waking_trace *t, uint64_t events)
+static void trace_start(uint64_t events)
 {
 	char filter[64], kb[32];
 
-	t->error = NULL;
-	snprintf(t->dir, sizeof(t->dir), "/sys/kernel/tracing/instances/schedkit-wakeup-%d",
+	snprintf(trace.dir, sizeof(trace.dir), "/sys/kernel/tracing/instances/schedkit-wakeup-%d",
 		 (int)getpid());
-	if (mkdir(t->dir, 0700)) {
-		t->dir[0] = '\0';
-		t->error = errno == ENOENT ? "no tracefs at /sys/kernel/tracing" :
-					     "cannot make a tracefs instance (needs root)";
+	if (mkdir(trace.dir, 0700)) {
+		trace.dir[0] = '\0';
+		trace.error = errno == ENOENT ? "no tracefs at /sys/kernel/tracing" :
+						"cannot make a tracefs instance (needs root)";
 		return;
 	}
-	trace_dir = t->dir;
 	snprintf(filter, sizeof(filter), "pid == %d", (int)getpid());
 	/* Room on each CPU for every event, at well under 64 bytes each. */
 	snprintf(kb, sizeof(kb), "%llu", (unsigned long long)(events * 64 / 1024 + 1024));
-	if (trace_write(t, "buffer_size_kb", kb) || trace_write(t, "trace_clock", "mono") ||
-	    trace_write(t, "events/sched/sched_waking/filter", filter) ||
-	    trace_write(t, "events/sched/sched_waking/enable", "1"))
-		t->error = "cannot set up the sched_waking event";
+	if (trace_write("buffer_size_kb", kb) || trace_write("trace_clock", "mono") ||
+	    trace_write("events/sched/sched_waking/filter", filter) ||
+	    trace_write("events/sched/sched_waking/enable", "1"))
+		trace.error = "cannot set up the sched_waking event";
 }
 
 /*
  * Reads the instance's sched_waking times (ns, in order) and removes it.
  * The text trace prints them in microseconds, which is all the split needs.
  */
-static void trace_stop(struct waking_trace *t, struct bench_samples *out)
+static void trace_stop(struct bench_samples *out)
 {
 	char path[512], line[512];
 	unsigned long long in_buf = 0, written = 0;
-	FILE *f;
+	FILE *f = NULL;
 
-	if (!t->dir[0])
+	if (!trace.dir[0])
 		return;
-	trace_write(t, "events/sched/sched_waking/enable", "0");
-	snprintf(path, sizeof(path), "%s/trace", t->dir);
-	f = t->error ? NULL : fopen(path, "re");
-	if (!f && !t->error)
-		t->error = "cannot read the trace";
+	trace_write("events/sched/sched_waking/enable", "0");
+	snprintf(path, sizeof(path), "%s/trace", trace.dir);
+	if (!trace.error && !(f = fopen(path, "re")))
+		trace.error = "cannot read the trace";
 	while (f && fgets(line, sizeof(line), f)) {
 		char *ev = strstr(line, ": sched_waking:"), *ts;
 		unsigned long long sec, usec;
 
-		if (sscanf(line, "# entries-in-buffer/entries-written: %llu/%llu", &in_buf,
-			   &written) == 2)
+		if (line[0] == '#') {
+			sscanf(line, "# entries-in-buffer/entries-written: %llu/%llu", &in_buf,
+			       &written);
 			continue;
+		}
 		if (!ev)
 			continue;
 		*ev = '\0';
@@ -194,10 +191,10 @@ static void trace_stop(struct waking_trace *t, struct bench_samples *out)
 	}
 	if (f)
 		fclose(f);
-	if (!t->error && written > in_buf)
-		t->error = "the trace buffer overflowed";
-	rmdir(t->dir);
-	trace_dir = NULL;
+	if (!trace.error && written > in_buf)
+		trace.error = "the trace buffer overflowed";
+	rmdir(trace.dir);
+	trace.dir[0] = '\0';
 }
 
 /*
@@ -246,7 +243,6 @@ static void probe(const struct opts *o, struct json_object *res)
 	uint64_t work = o->work_us * NSEC_PER_USEC;
 	uint64_t t0, deadline, periods, k = 0, lag_max = 0, missed = 0, sum = 0;
 	struct bench_samples lat = { 0 }, waking = { 0 };
-	struct waking_trace trace;
 	uint64_t *intended_at, *woke_at;
 
 	/* Start on a period boundary a little ahead so the first wait is real. */
@@ -257,7 +253,7 @@ static void probe(const struct opts *o, struct json_object *res)
 	woke_at = calloc(periods, sizeof(*woke_at));
 	if (!intended_at || !woke_at)
 		die("%s", "out of memory");
-	trace_start(&trace, periods);
+	trace_start(periods);
 	while (k < periods) {
 		uint64_t intended = t0 + k * period, woke, done, next;
 		struct timespec ts = bench_ts(intended);
@@ -294,7 +290,7 @@ static void probe(const struct opts *o, struct json_object *res)
 	}
 	/* A loop stalled past the end still owes the periods it never ran. */
 	missed += periods - k;
-	trace_stop(&trace, &waking);
+	trace_stop(&waking);
 	if (trace.error)
 		json_object_object_add(res, "split_error", json_object_new_string(trace.error));
 	else
