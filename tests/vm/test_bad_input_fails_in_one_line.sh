@@ -22,3 +22,16 @@ check "is not a directory" --share /nonexistent/dir -- true
 cache=$SK_TMP/cache
 mkdir "$cache"
 SCHEDKIT_CACHE=$cache check "schedkit kernel build" -- true
+
+# Where real-time priority is not allowed (CAP_SYS_NICE taken away here, as
+# for a user without RLIMIT_RTPRIO), --host-rt is refused before any boot,
+# by schedkit vm and by a benchmark that asks for it.
+norts() { setpriv --bounding-set -sys_nice "$@"; }
+norts chrt -f 1 true 2>/dev/null && fail "chrt -f 1 still works without CAP_SYS_NICE"
+err=$(norts "$SCHEDKIT_BIN" vm --host-rt -- true 2>&1 >/dev/null) && fail "schedkit vm --host-rt succeeded"
+assert_lines "$err" 1 "error for: vm --host-rt"
+assert_contains "$err" "does not allow real-time priority" "error for: vm --host-rt"
+err=$(norts "$SCHEDKIT_BIN" bench --where vm --host-rt yes wakeup 2>&1 >/dev/null) &&
+	fail "schedkit bench --host-rt yes succeeded"
+assert_lines "$err" 1 "error for: bench --host-rt yes"
+assert_contains "$err" "--host-rt yes" "error for: bench --host-rt yes"
