@@ -72,9 +72,10 @@
  * current when the wake-up happens, which for wake-ups from interrupts is
  * an unrelated task. The queues per CPU keep the deadline order exact on
  * each CPU but only within one --slice-max-us across CPUs, so hogs on an
- * overloaded CPU fall behind those elsewhere by up to that much before one
- * moves, and a CPU with an empty queue looks at the heads of up to
- * LAT_NEAR_MAX neighbours' queues on each dispatch.
+ * overloaded CPU fall behind those elsewhere by up to that much (plus up
+ * to a --slice-min-us before a busy CPU looks) before one moves, and a CPU
+ * with nothing to run looks at the heads of up to LAT_NEAR_MAX
+ * neighbours' queues on each dispatch.
  *
  * Compared with EEVDF (the kernel's fair class since 6.6): both order by
  * virtual deadline = vruntime + slice / weight. EEVDF only runs *eligible*
@@ -180,9 +181,10 @@ struct lat_cpu {
 	u64 deadline;
 	u64 started_at;		/* when it got the CPU or a new slice */
 	u64 last_scan_at;
+	u64 last_balance_at;	/* last compared its queue with neighbours' */
 	u32 crit;
 	u32 busy;		/* a task with a known deadline runs here */
-	u32 pad[8];
+	u32 pad[6];
 };
 
 struct {
@@ -727,18 +729,33 @@ static void refill(struct task_struct *p, struct lat_task *t)
 	sk_counter_add(counters, refills, 1);
 }
 
+/* lat_balance_due() for @cpu, noting the time when it is. */
+static bool balance_due(s32 cpu, u64 now, bool busy)
+{
+	struct lat_cpu *lc = lookup_cpu(cpu);
+
+	if (!lc)
+		return true;
+	if (!lat_balance_due(now, lc->last_balance_at, slice_min_ns, busy))
+		return false;
+	lc->last_balance_at = now;
+	return true;
+}
+
 /*
  * What @cpu runs next, earliest deadline first among: the head of its own
  * queue, @prev going on (if its slice ran out while it still wants the
  * CPU), and the earliest head among its neighbours' queues, which it takes
  * only when it has nothing else or that head is earlier by more than a
- * batch slice (lat_should_steal()). Going idle, it takes from anywhere.
+ * batch slice (lat_should_steal(), looked at per lat_balance_due()).
+ * Going idle, it takes from anywhere. Its own queue's head is only peeked
+ * at when there is something to compare it with.
  */
 void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 now = bpf_ktime_get_ns(), q_dl = 0, prev_dl = 0, dl = 0;
+	bool have_q, prev_on, own_q, peeked = false;
 	struct lat_task *pt = NULL;
-	bool have_q, prev_on, own_q;
 	s32 other;
 
 	if (rescue_starved(cpu, now))
@@ -757,17 +774,23 @@ void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 			prev_dl = vtime_now + slice_max_ns;
 		}
 	}
-	have_q = queue_head(cpu, &q_dl);
+	have_q = scx_bpf_dsq_nr_queued(cpu_dsq(cpu)) > 0;
+	if (have_q && prev_on)
+		peeked = have_q = queue_head(cpu, &q_dl);
 	/* ties go to the queue: @prev has had its turn */
 	own_q = have_q && (!prev_on || !lat_before(prev_dl, q_dl));
 
-	other = earliest_neighbour(cpu, &dl);
-	if (other >= 0 &&
-	    lat_should_steal(dl, own_q ? q_dl : prev_dl, have_q || prev_on,
-			     slice_max_ns) &&
-	    scx_bpf_consume(cpu_dsq(other))) {
-		sk_counter_add(counters, stolen, 1);
-		return;
+	if (balance_due(cpu, now, have_q || prev_on)) {
+		other = earliest_neighbour(cpu, &dl);
+		if (other >= 0 && own_q && !peeked)
+			own_q = queue_head(cpu, &q_dl);
+		if (other >= 0 &&
+		    lat_should_steal(dl, own_q ? q_dl : prev_dl,
+				     own_q || prev_on, slice_max_ns) &&
+		    scx_bpf_consume(cpu_dsq(other))) {
+			sk_counter_add(counters, stolen, 1);
+			return;
+		}
 	}
 	if (own_q && scx_bpf_consume(cpu_dsq(cpu))) {
 		sk_counter_add(counters, consumed, 1);

@@ -361,6 +361,21 @@ static inline bool lat_should_steal(__u64 other_dl, __u64 own_dl,
 	return !have_own || lat_before(other_dl + margin, own_dl);
 }
 
+/*
+ * Whether a CPU compares its queue with its neighbours' on this dispatch,
+ * having last done so at @last. The comparison peeks at the head of every
+ * non-empty queue, a lock each, and ops.dispatch() runs at every context
+ * switch. A CPU with work of its own (@busy) only takes a neighbour's head
+ * that is a whole batch slice earlier than its own, and noticing that
+ * within @interval (a --slice-min-us) is soon enough; one with nothing of
+ * its own always looks.
+ */
+static inline bool lat_balance_due(__u64 now, __u64 last, __u64 interval,
+				   bool busy)
+{
+	return !busy || now - last >= interval;
+}
+
 /* Histogram bucket of a runnable-to-running delay of @ns. */
 static inline __u32 lat_hist_bucket(__u64 ns)
 {

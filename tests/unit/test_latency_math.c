@@ -317,6 +317,19 @@ static void test_busy_cpu_steals_only_beyond_the_margin(void **state)
 				     slice_max));
 }
 
+static void test_busy_cpu_compares_queues_once_per_interval(void **state)
+{
+	__u64 last = 10 * SEC, interval = slice_min;
+
+	/* nothing of its own: every dispatch looks */
+	assert_true(lat_balance_due(last, last, interval, false));
+	/* busy: not again within the interval, then again */
+	assert_false(lat_balance_due(last + interval - 1, last, interval, true));
+	assert_true(lat_balance_due(last + interval, last, interval, true));
+	/* never looked (last 0) */
+	assert_true(lat_balance_due(interval, 0, interval, true));
+}
+
 /*
  * A CPU whose hog used up its slice, with a critical task that just woke
  * (lag-capped vruntime, shortest slice) queued on another CPU: it takes
@@ -431,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_clearly_less_critical_wakee_never_preempts),
 		cmocka_unit_test(test_idle_cpu_always_steals),
 		cmocka_unit_test(test_busy_cpu_steals_only_beyond_the_margin),
+		cmocka_unit_test(test_busy_cpu_compares_queues_once_per_interval),
 		cmocka_unit_test(test_critical_wakee_is_stolen_from_a_busy_cpu),
 		cmocka_unit_test(test_deadline_offset_is_bounded_at_extreme_weights),
 		cmocka_unit_test(test_worst_wait_behind_nice_m20_hogs_stays_under_watchdog),
