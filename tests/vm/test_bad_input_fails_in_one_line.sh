@@ -31,7 +31,7 @@ norts chrt -f 1 true 2>/dev/null && fail "chrt -f 1 still works without CAP_SYS_
 err=$(norts "$SCHEDKIT_BIN" vm --host-rt -- true 2>&1 >/dev/null) && fail "schedkit vm --host-rt succeeded"
 assert_lines "$err" 1 "error for: vm --host-rt"
 assert_contains "$err" "does not allow real-time priority" "error for: vm --host-rt"
-err=$(norts "$SCHEDKIT_BIN" bench --where vm --host-rt yes wakeup 2>&1 >/dev/null) &&
+err=$(norts "$SCHEDKIT_BIN" bench --where vm --host-rt yes reqresp 2>&1 >/dev/null) &&
 	fail "schedkit bench --host-rt yes succeeded"
 assert_lines "$err" 1 "error for: bench --host-rt yes"
 assert_contains "$err" "--host-rt yes" "error for: bench --host-rt yes"
