@@ -2,7 +2,9 @@
 # and scx_fifo in one VM, with every field of the JSON present and numbers
 # that make sense; schedulers that fail to load (a binary that exits 1, one
 # that does not exist) or that die during the run are reported as failed,
-# not dropped; and an interrupted benchmark leaves sched_ext disabled.
+# not dropped; --bpf-stats adds the scheduler's BPF costs from the kernel's
+# accounting; and an interrupted benchmark leaves sched_ext disabled and the
+# kernel's BPF statistics as they were.
 . "$(dirname "$0")/../lib.sh"
 
 # The guest's /tmp is its own tmpfs: the fake schedulers must live where the
@@ -32,7 +34,7 @@ EOF
 chmod +x "$fakes/scx_broken" "$fakes/scx_dies"
 
 json=$SK_TMP/bench.json
-out=$(PATH=$fakes:$PATH "$SCHEDKIT_BIN" bench --runs 1 --seconds 1 \
+out=$(PATH=$fakes:$PATH "$SCHEDKIT_BIN" bench --runs 1 --seconds 1 --bpf-stats \
 	--hackbench-groups 1 --hackbench-loops 20 --json "$json" \
 	--scheds eevdf,fifo,broken,doesnotexist,dies wakeup hackbench reqresp \
 	2>"$SK_TMP/err")
@@ -50,6 +52,9 @@ assert_contains "$out" "requests/s" "reqresp row"
 assert_contains "$out" " x" "ratio to eevdf"
 assert_contains "$out" "0/1, 1 FAILED" "failed runs in the table"
 assert_contains "$out" "failed runs (9 of 15)" "list of failed runs"
+assert_contains "$out" "BPF statistics on" "--bpf-stats in the table's header"
+assert_contains "$out" "BPF dispatch (us/call)" "a BPF callback row"
+assert_contains "$out" "BPF per request (us)" "reqresp's BPF per request row"
 
 check_json "$json" <<'EOF'
 meta = doc["meta"]
@@ -136,6 +141,24 @@ need(rr["requests"] > 0 and rr["rps"] > 0, "reqresp did no work: %r" % rr)
 need(rr["voluntary_cs_per_req"] >= 0.5 and 0 <= rr["idle_pct"] <= 100,
      "reqresp context switches or idle share implausible: %r" % rr)
 need(by[("hackbench", "eevdf")]["metrics"]["time_s"] > 0, "hackbench time")
+
+# --bpf-stats: scx_fifo's programs ran in every workload, and their time
+# and calls came from the kernel; eevdf has no BPF scheduler to measure.
+need(meta.get("bpf_stats") == 1, "meta.bpf_stats is %r" % meta.get("bpf_stats"))
+for w in fields:
+    m = by[(w, "fifo")]["metrics"]
+    need(m.get("bpf_ms", 0) > 0 and m.get("bpf_calls", 0) > 0,
+         "%s/fifo: no BPF time or calls: %r" % (w, m))
+    for op in ("select_cpu", "enqueue", "dispatch"):
+        need(m.get("bpf_%s_calls" % op, 0) > 0 and m.get("bpf_%s_us" % op, 0) > 0,
+             "%s/fifo: no %s calls: %r" % (w, op, m))
+    need(sum(v for k, v in m.items() if k.endswith("_calls") and k != "bpf_calls") == m["bpf_calls"],
+         "%s/fifo: callbacks' calls do not add up to bpf_calls: %r" % (w, m))
+    need(not any(k.startswith("bpf_") for k in by[(w, "eevdf")]["metrics"]),
+         "%s/eevdf has BPF figures" % w)
+rf = by[("reqresp", "fifo")]["metrics"]
+need(abs(rf["bpf_us_per_req"] - rf["bpf_ms"] * 1000 / rf["requests"]) < 0.01,
+     "reqresp/fifo: bpf_us_per_req %r" % rf)
 EOF
 
 # Ctrl-C in the middle of a run under scx_fifo: the scheduler is unloaded.
@@ -143,7 +166,8 @@ EOF
 # it its own process group to signal, as a terminal would.
 out=$("$SCHEDKIT_BIN" vm --cpus 2 --timeout 900 -- bash -c '
 	set -m
-	"$SCHEDKIT_BIN" bench --where host --runs 1 --seconds 60 --scheds fifo reqresp &
+	echo 0 >/proc/sys/kernel/bpf_stats_enabled
+	"$SCHEDKIT_BIN" bench --where host --runs 1 --seconds 60 --scheds fifo --bpf-stats reqresp &
 	for i in $(seq 300); do
 		[ "$(cat /sys/kernel/sched_ext/state)" = enabled ] && break
 		sleep 0.1
@@ -155,6 +179,7 @@ out=$("$SCHEDKIT_BIN" vm --cpus 2 --timeout 900 -- bash -c '
 	echo "rc: $?"
 	sleep 1
 	echo "after: $(cat /sys/kernel/sched_ext/state)"
+	echo "bpf_stats_enabled after: $(cat /proc/sys/kernel/bpf_stats_enabled)"
 	# Anchored, so that this very command line does not match.
 	pgrep -f "^(timeout|[^ ]*scx_fifo|[^ ]*schedkit-bench-reqresp)( |$)" && echo "leftovers: yes"
 	true' 2>&1)
@@ -162,5 +187,6 @@ echo "$out"
 assert_contains "$out" "before: enabled" "scx_fifo was loaded"
 assert_contains "$out" "rc: 130" "interrupted status"
 assert_contains "$out" "after: disabled" "sched_ext state after Ctrl-C"
+assert_contains "$out" "bpf_stats_enabled after: 0" "kernel.bpf_stats_enabled after Ctrl-C"
 case "$out" in *"leftovers: yes"*) fail "processes left behind after Ctrl-C" ;; esac
 exit 0

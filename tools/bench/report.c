@@ -161,6 +161,17 @@ static int cmd_record(int argc, char **argv)
 			json_object_object_add(o, arg, json_object_new_string(eq + 1));
 		}
 	}
+	/* --bpf-stats on reqresp: the BPF time per request */
+	if (metrics) {
+		struct json_object *ms, *req;
+
+		if (json_object_object_get_ex(metrics, "bpf_ms", &ms) &&
+		    json_object_object_get_ex(metrics, "requests", &req) &&
+		    json_object_get_double(req) > 0)
+			json_object_object_add(metrics, "bpf_us_per_req",
+					       new_number(json_object_get_double(ms) * 1000 /
+							  json_object_get_double(req)));
+	}
 	/* A run that says it is ok must have brought back results. */
 	if (str_is(o, "status", "ok")) {
 		if (!metrics || !json_object_object_length(metrics))
@@ -231,12 +242,26 @@ static const struct metric_info headline[] = {
 	{ "switch", "stop_p50_ms", "old one's stop p50 (ms)", -1 },
 	{ "switch", "load_p50_ms", "load, outside the gap (ms)", -1 },
 	{ "switch", "failed_switches", "failed switches", -1 },
+	/* --bpf-stats, any workload: what the scheduler's callbacks cost */
+	{ "reqresp", "bpf_us_per_req", "BPF per request (us)", -1 },
+	{ "*", "bpf_ms", "BPF time (ms)", -1 },
+	{ "*", "bpf_select_cpu_us", "BPF select_cpu (us/call)", -1 },
+	{ "*", "bpf_enqueue_us", "BPF enqueue (us/call)", -1 },
+	{ "*", "bpf_dispatch_us", "BPF dispatch (us/call)", -1 },
+	{ "*", "bpf_running_us", "BPF running (us/call)", -1 },
+	{ "*", "bpf_stopping_us", "BPF stopping (us/call)", -1 },
 };
+
+/* Whether headline row @h belongs in @workload's table. */
+static bool headline_for(size_t h, const char *workload)
+{
+	return !strcmp(headline[h].workload, "*") || !strcmp(headline[h].workload, workload);
+}
 
 static const struct metric_info *find_headline(const char *workload, const char *key)
 {
 	for (size_t i = 0; i < sizeof(headline) / sizeof(headline[0]); i++)
-		if (!strcmp(headline[i].workload, workload) && !strcmp(headline[i].key, key))
+		if (headline_for(i, workload) && !strcmp(headline[i].key, key))
 			return &headline[i];
 	return NULL;
 }
@@ -452,7 +477,7 @@ static void summarize_workload(const char *workload, struct json_object *runs,
 	for (size_t h = 0; h < sizeof(headline) / sizeof(headline[0]); h++) {
 		struct bench_summary *ks = NULL;
 
-		if (strcmp(headline[h].workload, workload))
+		if (!headline_for(h, workload))
 			continue;
 		for (size_t k = 0; k < nkeys; k++)
 			if (!strcmp(json_object_get_string(json_object_array_get_idx(keys, k)),
@@ -585,6 +610,8 @@ static int cmd_summary(int argc, char **argv)
 		if (!strcmp(scheds[s], BASELINE))
 			printf("; xR = median / eevdf's median");
 	printf("\n");
+	if (json_object_object_get_ex(meta, "bpf_stats", &v) && json_object_get_int(v))
+		printf("BPF statistics on (kernel.bpf_stats_enabled): every run a little slower\n");
 
 	summary = json_object_new_object();
 	for (size_t w = 0; w < nwork; w++) {
