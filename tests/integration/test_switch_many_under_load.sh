@@ -31,7 +31,11 @@ hog_ticks() {
 progress_start "$SK_TMP/progress"
 # the hogs must outlive the switches: SK_SWITCHES=100 took 26 min
 bg stress-ng --cpu "$(nproc)" --timeout $((n * 30 + 600))s --quiet
-bg bash -c 'r=0; while :; do hackbench -g 2 -l 100 >/dev/null 2>&1 || exit 1; r=$((r + 1)); echo $r >"$0"; done' \
+# The count is replaced by a rename, never rewritten in place: a reader
+# that came between the truncation and the write, with the writer
+# preempted there for 100 ms and more on this loaded guest, would read ""
+# and fail the test.
+bg bash -c 'r=0; while :; do hackbench -g 2 -l 100 >/dev/null 2>&1 || exit 1; r=$((r + 1)); echo $r >"$0.tmp"; mv "$0.tmp" "$0"; done' \
 	"$SK_TMP/hackbench-rounds"
 hb=${BG_PIDS[-1]}
 for i in $(seq 50); do [ "$(pgrep -cx stress-ng-cpu)" = "$(nproc)" ] && break; sleep 0.2; done
