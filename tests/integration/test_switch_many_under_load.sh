@@ -3,7 +3,7 @@
 # enable_seq up by exactly one per scheduler enabled); the kernel says every
 # scheduler that left was unregistered from user space, never an error or a
 # stall; and no task is lost: a task counting its own progress keeps
-# counting, hackbench keeps completing rounds, and every CPU hog got CPU
+# counting, hackbench keeps running and completes rounds, and every CPU hog got CPU
 # time since the first switch.
 # The switches walk a circuit through every ordered pair of {fifo, latency,
 # topo, stop} (12 transitions, 3 of them stops), repeated up to the issue's
@@ -20,10 +20,10 @@ for s in fifo latency topo; do
 	command -v "scx_$s" >/dev/null || fail "scx_$s is not on PATH"
 done
 seq_now() { cat /sys/kernel/sched_ext/enable_seq; }
-# utime + stime of each CPU hog, "pid ticks" a line.
-hog_ticks() {
+# utime + stime of each process named $1, "pid ticks" a line.
+ticks_of() {
 	local p
-	for p in $(pgrep -x stress-ng-cpu); do
+	for p in $(pgrep -x "$1"); do
 		echo "$p $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null)"
 	done
 }
@@ -31,20 +31,19 @@ hog_ticks() {
 progress_start "$SK_TMP/progress"
 # the hogs must outlive the switches: SK_SWITCHES=100 took 26 min
 bg stress-ng --cpu "$(nproc)" --timeout $((n * 30 + 600))s --quiet
-# The count is replaced by a rename, never rewritten in place: a reader
-# that came between the truncation and the write, with the writer
-# preempted there for 100 ms and more on this loaded guest, would read ""
-# and fail the test.
+# The count is replaced by a rename, never rewritten in place, so that a
+# reader never sees it empty.
 bg bash -c 'r=0; while :; do hackbench -g 2 -l 100 >/dev/null 2>&1 || exit 1; r=$((r + 1)); echo $r >"$0.tmp"; mv "$0.tmp" "$0"; done' \
 	"$SK_TMP/hackbench-rounds"
 hb=${BG_PIDS[-1]}
 for i in $(seq 50); do [ "$(pgrep -cx stress-ng-cpu)" = "$(nproc)" ] && break; sleep 0.2; done
-hogs0=$(hog_ticks)
+hogs0=$(ticks_of stress-ng-cpu)
 [ "$(wc -l <<<"$hogs0")" = "$(nproc)" ] || fail "CPU hogs did not start: $hogs0"
 klog0=$(dmesg | wc -l)
 
 start=$(date +%s)
 rounds=$(progress_read "$SK_TMP/hackbench-rounds")
+rounds0=$rounds hb0=$(ticks_of hackbench)
 for i in $(seq "$n"); do
 	t=${circuit[$(((i - 1) % ${#circuit[@]}))]}
 	seq0=$(seq_now)
@@ -63,11 +62,21 @@ for i in $(seq "$n"); do
 		progress_grows "$SK_TMP/progress" 2 "after $i switches"
 		kill -0 "$hb" 2>/dev/null || fail "hackbench failed after $i switches"
 		r=$(progress_read "$SK_TMP/hackbench-rounds")
-		[ "$r" -gt "$rounds" ] || fail "hackbench completed no round in switches $((i - 5))..$i"
-		rounds=$r
+		# A round can outlast six switches on this loaded TCG guest (one
+		# CI run saw none complete in 67..72): slow, not lost, as long as
+		# its processes ran or finished. A lost task stalls the others on
+		# their pipes, and then none of them runs.
+		hb1=$(ticks_of hackbench)
+		if [ "$r" -le "$rounds" ]; then
+			[ "$hb1" != "$hb0" ] ||
+				fail "hackbench completed no round and did not run in switches $((i - 5))..$i"
+			echo "switches $((i - 5))..$i: no hackbench round completed, but its processes ran"
+		fi
+		rounds=$r hb0=$hb1
 	fi
 done
-echo "$n switches in $(($(date +%s) - start)) s"
+echo "$n switches in $(($(date +%s) - start)) s, $((rounds - rounds0)) hackbench rounds"
+[ "$rounds" -gt "$rounds0" ] || fail "hackbench completed no round in $n switches"
 progress_grows "$SK_TMP/progress" 2 "after all $n switches"
 kill -0 "$hb" 2>/dev/null || fail "hackbench failed"
 
