@@ -46,18 +46,16 @@ static struct json_object *snapshot(void)
 		__u32 len = sizeof(info);
 		struct json_object *p;
 		char key[16];
-		int fd;
+		int fd, err;
 
 		fd = bpf_prog_get_fd_by_id(id);
 		/* unloaded since, or not ours to see */
 		if (fd < 0)
 			continue;
-		if (bpf_prog_get_info_by_fd(fd, &info, &len) ||
-		    info.type != BPF_PROG_TYPE_STRUCT_OPS) {
-			close(fd);
-			continue;
-		}
+		err = bpf_prog_get_info_by_fd(fd, &info, &len);
 		close(fd);
+		if (err || info.type != BPF_PROG_TYPE_STRUCT_OPS)
+			continue;
 		p = json_object_new_object();
 		json_object_object_add(p, "name", json_object_new_string(info.name));
 		json_object_object_add(p, "ns", json_object_new_int64((int64_t)info.run_time_ns));
