@@ -45,14 +45,20 @@
  * among its own and its neighbours, running the latest deadline that its
  * deadline beats by more than --slice-min-us, and that CPU is kicked to
  * preempt at once instead of at the end of the running slice; failing
- * that, on the shortest queue among its own CPU's and its neighbours'. A
- * wakee clearly more critical than the running task preempts it at once,
- * one of a kind with it only once that task has run --slice-min-us (a
- * worker does not interrupt another one's short request), one clearly
- * less critical never. Sync wake-ups (pipes, sockets: the waker is about
+ * that, on the shortest queue among its own CPU's and its neighbours', or
+ * straight into the local queue of the CPU doing the wake-up when that is
+ * where it would wait, nothing waits there, and both the task and that
+ * CPU's current one (most likely its waker) usually run briefly (under
+ * --slice-min-us): it would be next anyway, and the CPU then switches to
+ * it without a round through ops.dispatch(). A wakee clearly more
+ * critical than the running task preempts it at once, one of a kind with
+ * it only once that task has run --slice-min-us (a worker does not
+ * interrupt another one's short request), one clearly less critical
+ * never. Sync wake-ups (pipes, sockets: the waker is about
  * to sleep) never preempt. Each CPU publishes the deadline and criticality
  * it runs in cpu_ctx, written in ops.running(); a CPU with a preemption
- * pending publishes nothing, and a wakee queued on it then kicks it again.
+ * pending publishes nothing, and a wakee queued on it then kicks it again;
+ * one between two tasks is kicked only if it went idle.
  *
  * Bounds. Sleepers may not bank credit: at enqueue a vruntime more than one
  * --slice-max-us behind the global virtual clock is pulled up to it. The
@@ -75,7 +81,9 @@
  * overloaded CPU fall behind those elsewhere by up to that much (plus up
  * to a --slice-min-us before a busy CPU looks) before one moves, and a CPU
  * with nothing to run looks at the heads of up to LAT_NEAR_MAX
- * neighbours' queues on each dispatch.
+ * neighbours' queues on each dispatch. A task put straight into a local
+ * queue is out of reach, for its waker's brief run, of a CPU going idle
+ * and of a later wakee with an earlier deadline.
  *
  * Compared with EEVDF (the kernel's fair class since 6.6): both order by
  * virtual deadline = vruntime + slice / weight. EEVDF only runs *eligible*
@@ -182,9 +190,11 @@ struct lat_cpu {
 	u64 started_at;		/* when it got the CPU or a new slice */
 	u64 last_scan_at;
 	u64 last_balance_at;	/* last compared its queue with neighbours' */
+	u64 avg_run;		/* the running task's usual run before it blocks */
 	u32 crit;
 	u32 busy;		/* a task with a known deadline runs here */
-	u32 pad[6];
+	u32 preempting;		/* kicked to preempt, the wakee not yet running */
+	u32 pad[3];
 };
 
 struct {
@@ -326,17 +336,38 @@ static void set_cpu_task(s32 cpu, struct lat_task *t)
 	lc->busy = !!t;
 	if (!t)
 		return;
+	lc->preempting = false;
 	lc->deadline = t->deadline;
 	lc->crit = t->crit;
+	lc->avg_run = t->avg_run;
 	lc->started_at = bpf_ktime_get_ns();
 }
 
-/* Whether @cpu publishes the task it runs, i.e. no preemption is pending. */
-static bool cpu_published(s32 cpu)
+/*
+ * @cpu was kicked to preempt for a wakee: it publishes no running task, so
+ * no other wakee picks it as a victim, until the wakee runs.
+ */
+static void set_cpu_preempting(s32 cpu)
 {
 	struct lat_cpu *lc = lookup_cpu(cpu);
 
-	return !lc || lc->busy;
+	if (!lc)
+		return;
+	lc->busy = false;
+	lc->preempting = true;
+}
+
+/*
+ * How to kick @cpu, which a woken task that preempts no one waits for, if
+ * at all (see the end of lat_enqueue()); 0 for no kick.
+ */
+static u64 rekick_flags(s32 cpu)
+{
+	struct lat_cpu *lc = lookup_cpu(cpu);
+
+	if (!lc || lc->busy)
+		return 0;
+	return lc->preempting ? SCX_KICK_PREEMPT : SCX_KICK_IDLE;
 }
 
 /* An idle CPU for @p near @prev_cpu, claimed; or a negative errno. */
@@ -517,10 +548,30 @@ static s32 shortest_queue(struct task_struct *p)
 	return best;
 }
 
+/*
+ * Whether @p, which waits for busy CPU @cpu, goes straight into @cpu's
+ * local queue rather than its deadline-ordered one (lat_skip_queue()).
+ */
+static bool skip_queue(struct lat_task *t, s32 cpu)
+{
+	bool here = cpu == (s32)bpf_get_smp_processor_id();
+	struct lat_cpu *lc;
+
+	/* the common cases without the two queue lookups */
+	if (!here || t->avg_run >= slice_min_ns)
+		return false;
+	lc = lookup_cpu(cpu);
+	return lc && lat_skip_queue(t->avg_run,
+				    scx_bpf_dsq_nr_queued(cpu_dsq(cpu)),
+				    scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu),
+				    here, lc->busy, lc->avg_run, slice_min_ns);
+}
+
 void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct lat_task *t = lookup_task(p);
 	s32 idle, victim = -1, target;
+	u64 kick;
 	bool sync;
 
 	/*
@@ -573,29 +624,38 @@ void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 	else
 		/* slice used up or preempted: back in line where it ran */
 		target = home_cpu(p);
-	scx_bpf_dispatch_vtime(p, cpu_dsq(target), t->slice, t->deadline,
-			       enq_flags);
-	sk_counter_add(counters, queued, 1);
+	if (idle < 0 && victim < 0 && skip_queue(t, target)) {
+		scx_bpf_dispatch(p, SCX_DSQ_LOCAL_ON | target, t->slice,
+				 enq_flags);
+		sk_counter_add(counters, skipped_queue, 1);
+	} else {
+		scx_bpf_dispatch_vtime(p, cpu_dsq(target), t->slice,
+				       t->deadline, enq_flags);
+		sk_counter_add(counters, queued, 1);
+	}
 
 	if (idle >= 0) {
 		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
 	} else if (victim >= 0) {
 		/* one kick per CPU: ops.running() re-arms it for the next task */
-		set_cpu_task(victim, NULL);
+		set_cpu_preempting(victim);
 		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
 		sk_counter_add(counters, preemptions, 1);
 	} else if ((enq_flags & SCX_ENQ_WAKEUP) && !sync && preempt &&
-		   !cpu_published(target)) {
+		   (kick = rekick_flags(target))) {
 		/*
-		 * @target publishes no running task: a wakee already
-		 * preempts it, or it is between two tasks. A preemption
-		 * was seen to land only at the end of the running slice,
-		 * milliseconds later, with this wakee stuck behind it and
-		 * nothing left to preempt; kicking again is harmless when
-		 * the first kick did land, and costs no IPI when @target
-		 * is this CPU, where most timer wake-ups happen.
+		 * @target publishes no running task. When a wakee already
+		 * preempts it: that preemption was seen to land only at the
+		 * end of the running slice, milliseconds later, with this
+		 * wakee stuck behind it and nothing left to preempt; kicking
+		 * again is harmless when the first kick did land, and costs
+		 * no IPI when @target is this CPU, where most timer wake-ups
+		 * happen. When it is between two tasks, it is about to look
+		 * at its queue, unless it just looked and is going idle:
+		 * it needs a wake-up then, not a preemption, and a CPU that
+		 * did not go idle is spared the IPI.
 		 */
-		scx_bpf_kick_cpu(target, SCX_KICK_PREEMPT);
+		scx_bpf_kick_cpu(target, kick);
 	}
 }
 

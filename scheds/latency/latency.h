@@ -30,6 +30,7 @@ struct lat_counters {
 	__u64 inherited;	/* wake-ups by a waker with criticality */
 	__u64 direct_dispatches; /* wakees put straight on an idle CPU */
 	__u64 queued;		/* tasks put on a CPU's deadline-ordered queue */
+	__u64 skipped_queue;	/* put straight into a busy CPU's local queue */
 	__u64 consumed;		/* tasks a CPU took from its own queue */
 	__u64 stolen;		/* tasks a CPU took from another CPU's queue */
 	__u64 preemptions;	/* CPUs kicked to run an earlier deadline */

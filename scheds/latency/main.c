@@ -63,6 +63,8 @@ static const struct sk_opt opts[] = {
 			"woken tasks sent straight to an idle CPU"),	\
 	SK_STAT_COUNTER("queued", SK_UNIT_COUNT,			\
 			"tasks put on a CPU's deadline-ordered queue"),	\
+	SK_STAT_COUNTER("skipped_queue", SK_UNIT_COUNT,			\
+			"tasks put straight into a busy CPU's local queue, next in line"), \
 	SK_STAT_COUNTER("consumed", SK_UNIT_COUNT,			\
 			"tasks CPUs took from their own queue"),	\
 	SK_STAT_COUNTER("stolen", SK_UNIT_COUNT,			\

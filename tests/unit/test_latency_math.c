@@ -330,6 +330,28 @@ static void test_busy_cpu_compares_queues_once_per_interval(void **state)
 	assert_true(lat_balance_due(interval, 0, interval, true));
 }
 
+static void test_brief_wakee_skips_the_queue_of_its_wakers_cpu(void **state)
+{
+	__u64 brief = slice_min, run = brief / 2;
+
+	/* a worker woken by a message thread on the thread's CPU */
+	assert_true(lat_skip_queue(run, 0, 0, true, true, run, brief));
+	/* that CPU between two tasks publishes none */
+	assert_true(lat_skip_queue(run, 0, 0, true, false, slice_max, brief));
+	/* another CPU: the wakee must stay where an idle CPU can take it */
+	assert_false(lat_skip_queue(run, 0, 0, false, true, run, brief));
+	/* anything already waiting there keeps its place */
+	assert_false(lat_skip_queue(run, 1, 0, true, true, run, brief));
+	assert_false(lat_skip_queue(run, 0, 1, true, true, run, brief));
+	/* a dispatch queue's error (negative) is not "empty" */
+	assert_false(lat_skip_queue(run, -22, 0, true, true, run, brief));
+	/* a hog would hold the local queue, and a CPU running a hog would
+	 * hold the wakee, out of reach of a CPU going idle */
+	assert_false(lat_skip_queue(brief, 0, 0, true, true, run, brief));
+	assert_false(lat_skip_queue(run, 0, 0, true, true, brief, brief));
+	assert_false(lat_skip_queue(slice_max, 0, 0, true, false, run, brief));
+}
+
 /*
  * A CPU whose hog used up its slice, with a critical task that just woke
  * (lag-capped vruntime, shortest slice) queued on another CPU: it takes
@@ -446,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_busy_cpu_steals_only_beyond_the_margin),
 		cmocka_unit_test(test_busy_cpu_compares_queues_once_per_interval),
 		cmocka_unit_test(test_critical_wakee_is_stolen_from_a_busy_cpu),
+		cmocka_unit_test(test_brief_wakee_skips_the_queue_of_its_wakers_cpu),
 		cmocka_unit_test(test_deadline_offset_is_bounded_at_extreme_weights),
 		cmocka_unit_test(test_worst_wait_behind_nice_m20_hogs_stays_under_watchdog),
 		cmocka_unit_test(test_hist_buckets_are_log2_and_bounded),
