@@ -109,9 +109,14 @@ progress_start() { # file
 	PROGRESS_PID=$!
 }
 
+# CPU time of task PID as the kernel counts it (/proc/PID/schedstat), in ns.
+runtime_of() { # pid
+	cut -d' ' -f1 "/proc/$1/schedstat"
+}
+
 # CPU time of the progress loop as the kernel counts it, in ns (0 if gone).
 progress_cpu_ns() {
-	cut -d' ' -f1 "/proc/$PROGRESS_PID/schedstat" 2>/dev/null || echo 0
+	runtime_of "$PROGRESS_PID" 2>/dev/null || echo 0
 }
 
 progress_read() { cat "$1" 2>/dev/null || echo 0; }

@@ -54,11 +54,11 @@
  * critical than the running task preempts it at once, one of a kind with
  * it only once that task has run --slice-min-us (a worker does not
  * interrupt another one's short request), one clearly less critical
- * never. Sync wake-ups (pipes, sockets: the waker is about
- * to sleep) never preempt. Each CPU publishes the deadline and criticality
- * it runs in cpu_ctx, written in ops.running(); a CPU with a preemption
- * pending publishes nothing, and a wakee queued on it then kicks it again;
- * one between two tasks is kicked only if it went idle.
+ * never. Sync wake-ups (pipes, sockets: the waker is about to sleep) never
+ * preempt. Each CPU publishes the deadline and criticality it runs in
+ * cpu_ctx, written in ops.running(); a CPU with a preemption pending
+ * publishes nothing, and a wakee queued on it then kicks it again; one
+ * between two tasks is kicked only if it went idle.
  *
  * Bounds. Sleepers may not bank credit: at enqueue a vruntime more than one
  * --slice-max-us behind the global virtual clock is pulled up to it. The

@@ -7,9 +7,6 @@
 # stress-ng wants a writable working directory
 cd "$SK_TMP" || exit 1
 
-runtime_of() { # pid
-	cut -d' ' -f1 "/proc/$1/schedstat"
-}
 last=$(($(nproc) - 1))
 
 start_sched scx_latency --quiet

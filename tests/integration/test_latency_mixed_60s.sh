@@ -14,9 +14,6 @@ cd "$SK_TMP" || exit 1
 sock=/var/run/scx/root/stats
 n=$(nproc)
 
-runtime_of() { # pid: ns spent on a CPU, as the kernel counts it
-	cut -d' ' -f1 "/proc/$1/schedstat"
-}
 waited_of() { # pid: ns spent runnable but waiting for a CPU
 	cut -d' ' -f2 "/proc/$1/schedstat"
 }

@@ -8,9 +8,6 @@
 # stress-ng wants a writable working directory
 cd "$SK_TMP" || exit 1
 
-runtime_of() { # pid
-	cut -d' ' -f1 "/proc/$1/schedstat"
-}
 
 # This shell, the loader and the hogs all run at nice -20: at nice 0 the
 # test's own commands would get a share of 100/8668 of each hog's and crawl,

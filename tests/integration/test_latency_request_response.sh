@@ -8,9 +8,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 sock=/var/run/scx/root/stats
-runtime_of() { # pid: ns spent on a CPU, as the kernel counts it
-	cut -d' ' -f1 "/proc/$1/schedstat"
-}
 
 start_sched scx_latency --quiet
 bg bash -c 'while :; do :; done'

@@ -10,9 +10,6 @@ stat_of() { # field
 	python3 "$SK_TESTS/scx_stats_query.py" "$sock" stats |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
 }
-runtime_of() { # pid: ns spent on a CPU, as the kernel counts it
-	cut -d' ' -f1 "/proc/$1/schedstat"
-}
 
 start_sched scx_latency --quiet
 bg taskset -c 0 bash -c 'while :; do :; done'
