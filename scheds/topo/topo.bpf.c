@@ -201,20 +201,23 @@ struct {
 } scratch_masks SEC(".maps");
 
 /*
- * Scratch for dispatch(): the queue lengths topo_pick_victim() reads, and
- * its answer, kept here for the verifier as balance_tick() keeps its plan.
+ * Scratch for a count per domain and the domain a pure function picks from
+ * them, kept here for the verifier as balance_tick() keeps its plan:
+ * queue lengths for topo_pick_victim() in dispatch(), idle CPUs for
+ * topo_fork_dom() in select_cpu(). Per CPU; the two never nest, both
+ * running with interrupts off.
  */
-struct topo_dispatch_scratch {
-	u32 queued[TOPO_MAX_DOMS];
-	s32 victim;
+struct topo_dom_scratch {
+	u32 count[TOPO_MAX_DOMS];
+	s32 pick;
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
-	__type(value, struct topo_dispatch_scratch);
-} dispatch_scratch SEC(".maps");
+	__type(value, struct topo_dom_scratch);
+} dom_scratch SEC(".maps");
 
 /* The balancer's timer and what it remembers between ticks. */
 struct topo_balancer {
@@ -445,6 +448,48 @@ static __always_inline void count_step(enum topo_step step)
 	}
 }
 
+/*
+ * An idle CPU for a new task in the domain with the most idle CPUs it may
+ * use (topo_fork_dom()), on a wholly idle core there if there is one; -1
+ * when none is idle.
+ */
+static __always_inline s32 fork_cpu(struct task_struct *p, s32 parent_cpu)
+{
+	struct topo_dom_scratch *s;
+	const struct cpumask *idle;
+	u32 zero = 0, i, d;
+	s32 cpu = -1;
+	int dom;
+
+	s = bpf_map_lookup_elem(&dom_scratch, &zero);
+	if (!s || !any_idle(p))
+		return -1;
+	for (d = 0; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		s->count[d] = 0;
+	}
+	idle = scx_bpf_get_idle_cpumask();
+	bpf_for(i, 0, nr_cpu_ids) {
+		if (i >= TOPO_MAX_CPUS)
+			break;
+		d = cpu_to_dom[i];
+		if (d < TOPO_MAX_DOMS && bpf_cpumask_test_cpu(i, idle) &&
+		    bpf_cpumask_test_cpu(i, p->cpus_ptr))
+			s->count[d]++;
+	}
+	scx_bpf_put_idle_cpumask(idle);
+	s->pick = topo_fork_dom(s->count, nr_doms, dom_of(parent_cpu));
+	dom = READ_ONCE(s->pick);
+	if (dom < 0 || dom >= TOPO_MAX_DOMS)
+		return -1;
+	if (smt)
+		cpu = pick_idle_in(p, dom_mask(dom), SCX_PICK_IDLE_CORE);
+	if (cpu < 0)
+		cpu = pick_idle_in(p, dom_mask(dom), 0);
+	return cpu;
+}
+
 s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		  u64 wake_flags)
 {
@@ -458,6 +503,14 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 
 	if (!cpu_valid(prev_cpu))
 		return prev_cpu;
+	if (wake_flags & SCX_WAKE_FORK) {
+		cpu = fork_cpu(p, prev_cpu);
+		if (cpu >= 0) {
+			sk_counter_add(counters, fork_idle, 1);
+			scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);
+			return cpu;
+		}
+	}
 	sync = (wake_flags & SCX_WAKE_SYNC) && cpu_valid(this_cpu);
 	if (sync) {
 		w.sync = true;
@@ -471,6 +524,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 					    cpu_to_llc[prev_cpu], waker,
 					    t->last_waker);
 		steady = topo_wake_steady(sync, waker, t->last_waker);
+		w.steady = steady;
 		t->last_waker = waker;
 		t->sync_wake = sync;
 	}
@@ -655,7 +709,7 @@ static __always_inline bool steal_cold(u32 victim, s32 cpu)
 
 void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
 {
-	struct topo_dispatch_scratch *s;
+	struct topo_dom_scratch *s;
 	u32 dom = dom_of(cpu), d, zero = 0;
 	int victim;
 
@@ -671,17 +725,17 @@ void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
 		return;
 
-	s = bpf_map_lookup_elem(&dispatch_scratch, &zero);
+	s = bpf_map_lookup_elem(&dom_scratch, &zero);
 	if (!s)
 		return;
 	for (d = 0; d < TOPO_MAX_DOMS; d++) {
 		if (d >= nr_doms)
 			break;
-		s->queued[d] = d == dom ? 0 : dom_nr_queued(d);
+		s->count[d] = d == dom ? 0 : dom_nr_queued(d);
 	}
-	s->victim = topo_pick_victim(s->queued, dom_to_node,
-				     nr_doms, dom, steal_thresh, numa_thresh);
-	victim = READ_ONCE(s->victim);
+	s->pick = topo_pick_victim(s->count, dom_to_node,
+				   nr_doms, dom, steal_thresh, numa_thresh);
+	victim = READ_ONCE(s->pick);
 	if (victim < 0 || victim >= TOPO_MAX_DOMS)
 		return;
 	if (steal_cold(victim, cpu)) {

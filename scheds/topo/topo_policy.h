@@ -103,7 +103,13 @@ TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
  * without the searches, which on a saturated machine are most of what a
  * wake-up costs and never find anything. @hot: topo_cache_hot(): the
  * task's cache is still warm in its LLC, so it is queued there rather
- * than sent to an idle CPU of another LLC (NODE, ANY).
+ * than sent to an idle CPU of another LLC (NODE, ANY). @steady:
+ * topo_wake_steady(): what the wakee works on next is what its partner
+ * just wrote, in the waker's LLC, however long the wakee slept; it too
+ * waits in an LLC of the pair rather than go to another. Sent to an idle
+ * CPU elsewhere, it draws its partner after it at the next round trip
+ * (@affine), so the whole pair moves for a wait that the waker's going
+ * to sleep ends at once.
  */
 struct topo_wake {
 	bool smt;
@@ -113,6 +119,7 @@ struct topo_wake {
 	bool affine;
 	bool none_idle;
 	bool hot;
+	bool steady;
 };
 
 /* The first step: the waker's LLC for an affine wake-up, else PREV. */
@@ -143,7 +150,7 @@ TOPO_PURE enum topo_step topo_step_next(enum topo_step step,
 	case TOPO_STEP_WAKER_LLC:
 		return w->affine ? TOPO_STEP_PREV : TOPO_STEP_WAKER_CPU;
 	case TOPO_STEP_WAKER_CPU:
-		return w->hot ? TOPO_STEP_QUEUE : TOPO_STEP_NODE;
+		return w->hot || w->steady ? TOPO_STEP_QUEUE : TOPO_STEP_NODE;
 	case TOPO_STEP_NODE:
 		return w->nr_nodes > 1 ? TOPO_STEP_ANY : TOPO_STEP_QUEUE;
 	default:
@@ -169,6 +176,33 @@ TOPO_PURE enum topo_step topo_place(const bool found[TOPO_NR_STEPS],
 		s = topo_step_next(s, w);
 	}
 	return TOPO_STEP_QUEUE;
+}
+
+/*
+ * The domain a new task starts in: the one with the most CPUs idle that
+ * it may use (@idle[d] for d < @nr_doms), its parent's (@parent) on a tie,
+ * else the lowest id; -1 when no CPU is idle. EEVDF's fork balancing
+ * (find_idlest_group()) also starts a task in the idlest group, and only
+ * leaves the parent's for a strictly idler one. Starting next to the
+ * parent instead, the tasks one parent forks in a row (a server's
+ * workers, a benchmark's hogs and pairs) fill its LLC before any other,
+ * and only migrations, across LLCs, spread them later.
+ */
+TOPO_PURE int topo_fork_dom(const __u32 *idle, __u32 nr_doms, __u32 parent)
+{
+	__u32 best_n = 0, d;
+	int best = -1;
+
+	for (d = 0; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		if (idle[d] > best_n ||
+		    (idle[d] && idle[d] == best_n && d == parent)) {
+			best = d;
+			best_n = idle[d];
+		}
+	}
+	return best;
 }
 
 /*

@@ -42,6 +42,7 @@ struct topo_counters {
 	__u64 wake_node;	/* an idle CPU in the previous CPU's node */
 	__u64 wake_any;		/* any idle CPU */
 	__u64 wake_queued;	/* no idle CPU: queued on the task's domain */
+	__u64 fork_idle;	/* new tasks started in the idlest domain */
 	__u64 enqueued;		/* tasks put on a domain queue */
 	/* tasks started on a CPU of their own domain / of another one */
 	__u64 local_dispatches;

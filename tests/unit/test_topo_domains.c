@@ -195,6 +195,7 @@ static const struct topo_wake partner = {
 	.sync = true,
 	.other_llc = true,
 	.affine = true,
+	.steady = true,
 };
 
 static enum topo_step place_only(enum topo_step hit, const struct topo_wake *w)
@@ -276,14 +277,6 @@ static void test_place_tries_any_cpu_only_with_several_nodes(void **state)
 	ASSERT_ORDER(&sync_other, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE,
 		     TOPO_STEP_LLC, TOPO_STEP_WAKER_LLC, TOPO_STEP_WAKER_CPU,
 		     TOPO_STEP_NODE, TOPO_STEP_ANY);
-	one = partner;
-	one.nr_nodes = 1;
-	ASSERT_ORDER(&one, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
-		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU,
-		     TOPO_STEP_NODE);
-	ASSERT_ORDER(&partner, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
-		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU,
-		     TOPO_STEP_NODE, TOPO_STEP_ANY);
 }
 
 static void test_place_skips_core_search_without_smt(void **state)
@@ -340,9 +333,8 @@ static void test_place_pulls_steady_partner_to_waker_llc(void **state)
 {
 	bool found[TOPO_NR_STEPS];
 	const enum topo_step order[] = {
-		TOPO_STEP_ANY, TOPO_STEP_NODE, TOPO_STEP_WAKER_CPU,
-		TOPO_STEP_LLC, TOPO_STEP_LLC_CORE, TOPO_STEP_PREV,
-		TOPO_STEP_WAKER_LLC,
+		TOPO_STEP_WAKER_CPU, TOPO_STEP_LLC, TOPO_STEP_LLC_CORE,
+		TOPO_STEP_PREV, TOPO_STEP_WAKER_LLC,
 	};
 	unsigned int i;
 
@@ -371,6 +363,48 @@ static void test_place_pulls_steady_partner_to_waker_llc(void **state)
 	}
 	memset(found, 0, sizeof(found));
 	assert_int_equal(topo_place(found, &partner), TOPO_STEP_QUEUE);
+}
+
+/*
+ * A steady partner, whether its waker runs in another LLC or in its own,
+ * waits in the pair's LLCs for the waker's CPU rather than take an idle
+ * CPU of another LLC, which its partner would follow it to.
+ */
+static void test_place_keeps_steady_partner_in_the_pairs_llcs(void **state)
+{
+	struct topo_wake same = sync_same;
+
+	same.steady = true;
+	ASSERT_ORDER(&partner, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
+		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU);
+	ASSERT_ORDER(&same, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC,
+		     TOPO_STEP_WAKER_CPU);
+	assert_int_equal(place_only(TOPO_STEP_NODE, &same), TOPO_STEP_QUEUE);
+	assert_int_equal(place_only(TOPO_STEP_ANY, &partner), TOPO_STEP_QUEUE);
+	/* a sync wake-up from changing wakers may still go there */
+	assert_int_equal(place_only(TOPO_STEP_NODE, &sync_same), TOPO_STEP_NODE);
+	assert_int_equal(place_only(TOPO_STEP_ANY, &sync_other), TOPO_STEP_ANY);
+}
+
+/*
+ * A new task starts in the domain with the most idle CPUs; the parent's
+ * wins a tie, and one idle CPU fewer there sends the child elsewhere.
+ */
+static void test_fork_starts_in_the_idlest_domain(void **state)
+{
+	const __u32 all_idle[] = { 4, 4, 4, 4 };
+	const __u32 parent_busy[] = { 4, 3, 4, 4 };
+	const __u32 filled[] = { 1, 3, 2, 3 };
+	const __u32 none[] = { 0, 0, 0, 0 };
+
+	assert_int_equal(topo_fork_dom(all_idle, 4, 2), 2);
+	assert_int_equal(topo_fork_dom(parent_busy, 4, 1), 0);
+	assert_int_equal(topo_fork_dom(filled, 4, 0), 1);
+	assert_int_equal(topo_fork_dom(filled, 4, 3), 3);
+	assert_int_equal(topo_fork_dom(none, 4, 0), -1);
+	/* domains past nr_doms are not looked at */
+	assert_int_equal(topo_fork_dom(filled, 3, 0), 1);
+	assert_int_equal(topo_fork_dom(filled, 1, 0), 0);
 }
 
 /*
@@ -609,6 +643,8 @@ int main(void)
 		cmocka_unit_test(test_place_tries_waker_llc_only_for_sync_elsewhere),
 		cmocka_unit_test(test_place_counts_sync_waker_cpu_before_other_llcs),
 		cmocka_unit_test(test_place_pulls_steady_partner_to_waker_llc),
+		cmocka_unit_test(test_place_keeps_steady_partner_in_the_pairs_llcs),
+		cmocka_unit_test(test_fork_starts_in_the_idlest_domain),
 		cmocka_unit_test(test_place_keeps_cache_hot_task_in_its_llc),
 		cmocka_unit_test(test_cache_hot_lasts_hot_ns_after_the_last_run),
 		cmocka_unit_test(test_place_queues_when_nothing_is_idle),
