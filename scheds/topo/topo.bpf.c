@@ -31,12 +31,22 @@
  * EEVDF's sched_migration_cost), skips those last two steps and queues
  * in its LLC instead: what keeps it waiting there is usually brief (a
  * kworker, a waker about to sleep), and on an idle CPU of another LLC it
- * would start with a cold cache.
+ * would start with a cold cache. So does a steady partner, however long
+ * it slept: what it works on next is what its partner just wrote, in the
+ * waker's LLC, and moved to another LLC it would draw its partner after
+ * it at the next round trip.
  * One exception: a synchronous wake-up from another LLC by the same thread
  * as last time (a steady partner, as in a pipe ping-pong) tries the
  * waker's LLC first, else a pair that started in two LLCs would stay split
  * while both CPUs idle (topo_wake_affine()); changing wakers (hackbench)
  * do not qualify.
+ *
+ * A new task starts on an idle CPU of the domain with the most of them
+ * (its parent's on a tie), on a wholly idle core there if it has one, as
+ * EEVDF's fork balancing starts it in the idlest group: next to its
+ * parent, the tasks one parent forks in a row (a server's workers, a
+ * benchmark's hogs) would fill its LLC before any other, and only
+ * migrations across LLCs would spread them later.
  *
  * A wakee that finds no idle CPU and is queued preempts the task of its
  * domain furthest ahead of it in virtual time, when that one has run at

@@ -1,0 +1,67 @@
+# vm: --sockets 2 --cores 3
+# timeout: 150
+# scx_topo starts a new task in the domain with the most idle CPUs, as
+# EEVDF's fork balancing does, rather than next to its parent. On an idle
+# machine of 2 LLCs x 3 CPUs, a shell forks two CPU hogs in a row: they
+# must start in different LLCs, where next to their parent both would fit
+# in its LLC. Where each starts is the kernel's word: the target CPU of
+# its sched:sched_wakeup_new event. Three rounds, of which two must split
+# (a kernel thread busy in the parent's LLC at the moment of a fork may
+# tip one); scx_topo's fork_idle count must have grown by at least the
+# forks that split.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/topo_lib.sh"
+
+topo_check layout llc node >"$SK_TMP/layout" || fail "cannot read the LLCs and nodes from sysfs"
+assert_eq "llc 0-2 0 llc 3-5 0 node 0-5 0" "$(paste -sd' ' "$SK_TMP/layout")" \
+	"the guest's LLCs and nodes (2 LLCs of 3 CPUs, one node)"
+
+TR=/sys/kernel/tracing
+EV=$TR/events/sched/sched_wakeup_new/enable
+topo_tracefs
+trap 'echo 0 >"$EV" 2>/dev/null; sk_teardown' EXIT
+# switched with nothing running (topo_check.py's trace_event() says why)
+echo 0 >"$TR/tracing_on"
+echo 1 >"$EV" || fail "cannot enable sched:sched_wakeup_new"
+
+llc_start() { # pid: the CPUs of the LLC its sched_wakeup_new put it in
+	local cpu
+
+	cpu=$(sed -n "s/.*sched_wakeup_new: .* pid=$1 .*target_cpu=\([0-9]*\).*/\1/p" "$TR/trace")
+	[ -n "$cpu" ] || fail "no sched_wakeup_new event for task $1"
+	cat "/sys/devices/system/cpu/cpu$((10#$cpu))/cache/index3/shared_cpu_list"
+}
+
+# A hog that is a fork of this shell and no more: one that execs a
+# program blocks reading it from the guest's 9p root, and its LLC looks
+# idle again when the next fork is placed.
+spin() { while :; do :; done; }
+
+start_sched scx_topo
+forks0=$(topo_stat fork_idle) || fail "no stats from scx_topo"
+split=0
+for round in 1 2 3; do
+	sleep 0.5	# for the last command's exit to settle
+	: >"$TR/trace"
+	echo 1 >"$TR/tracing_on"
+	bg spin
+	bg spin
+	echo 0 >"$TR/tracing_on"
+	a=${BG_PIDS[-2]} b=${BG_PIDS[-1]}
+	la=$(llc_start "$a") lb=$(llc_start "$b")
+	echo "round $round: hogs started in LLCs $la and $lb"
+	[ "$la" != "$lb" ] && split=$((split + 1))
+	kill "$a" "$b"
+	wait "$a" "$b" 2>/dev/null
+done
+forks=$(($(topo_stat fork_idle) - forks0))
+echo "fork_idle +$forks"
+assert_eq enabled "$(sk_state)" "state after the forks"
+assert_eq topo "$(sk_ops)" "root/ops after the forks"
+[ "$split" -ge 2 ] ||
+	fail "two hogs forked in a row started in one LLC in $((3 - split)) of 3 rounds while the other LLC was idle"
+[ "$forks" -ge $((split * 2)) ] ||
+	fail "fork_idle grew by $forks, fewer than the $((split * 2)) forks that split"
+stop_sched INT || fail "scx_topo exited non-zero: $(cat "$SCHED_LOG")"
+wait_state disabled 10
+grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
