@@ -465,28 +465,29 @@ static __always_inline void count_step(enum topo_step step)
  */
 static __always_inline s32 fork_cpu(struct task_struct *p, s32 parent_cpu)
 {
+	struct bpf_cpumask *tmp, *group;
 	struct topo_dom_scratch *s;
 	const struct cpumask *idle;
-	u32 zero = 0, i, d;
+	u32 zero = 0, d;
 	s32 cpu = -1;
 	int dom;
 
 	s = bpf_map_lookup_elem(&dom_scratch, &zero);
-	if (!s || !any_idle(p))
+	tmp = lookup_mask(&scratch_masks, bpf_get_smp_processor_id());
+	if (!s || !tmp || !any_idle(p))
 		return -1;
+	/* per domain, not per CPU: a few cpumask words each on a big machine */
+	idle = scx_bpf_get_idle_cpumask();
 	for (d = 0; d < TOPO_MAX_DOMS; d++) {
 		if (d >= nr_doms)
 			break;
 		s->count[d] = 0;
-	}
-	idle = scx_bpf_get_idle_cpumask();
-	bpf_for(i, 0, nr_cpu_ids) {
-		if (i >= TOPO_MAX_CPUS)
-			break;
-		d = cpu_to_dom[i];
-		if (d < TOPO_MAX_DOMS && bpf_cpumask_test_cpu(i, idle) &&
-		    bpf_cpumask_test_cpu(i, p->cpus_ptr))
-			s->count[d]++;
+		group = dom_mask(d);
+		if (!group)
+			continue;
+		bpf_cpumask_and(tmp, p->cpus_ptr, sk_cpumask(group));
+		if (bpf_cpumask_and(tmp, sk_cpumask(tmp), idle))
+			s->count[d] = bpf_cpumask_weight(sk_cpumask(tmp));
 	}
 	scx_bpf_put_idle_cpumask(idle);
 	s->pick = topo_fork_dom(s->count, nr_doms, dom_of(parent_cpu));
