@@ -103,6 +103,25 @@ stop_sched() { # signal
 
 # A task that counts its own progress into a file, to prove no task is lost
 # or starved across scheduler changes.
+# sched_refuses BINARY WANT ARGS...: the scheduler refuses ARGS before it
+# touches the kernel: status 2, one line "NAME: ..." that names WANT, and
+# sched_ext, where the kernel has it, still disabled
+sched_refuses() {
+	local bin=$1 want=$2 name err rc
+	shift 2
+	name=$(basename "$bin")
+	err=$("$bin" "$@" 2>&1 >/dev/null)
+	rc=$?
+	echo "$name $*: rc $rc: $err"
+	assert_eq 2 "$rc" "exit status of $name $*"
+	assert_lines "$err" 1 "error of $name $*"
+	assert_contains "$err" "$name: " "error of $name $*"
+	assert_contains "$err" "$want" "error of $name $*"
+	if [ -d /sys/kernel/sched_ext ]; then
+		assert_eq disabled "$(sk_state)" "sched_ext state after $name $*"
+	fi
+}
+
 progress_start() { # file
 	bash -c 'exec -a sk-progress bash -c "i=0; while :; do i=\$((i+1)); [ \$((i % 1000)) = 0 ] && echo \$i > $0.tmp && mv $0.tmp $0; done"' "$1" &
 	BG_PIDS+=($!)

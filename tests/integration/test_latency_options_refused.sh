@@ -7,20 +7,7 @@
 bin=$(command -v scx_latency || echo "$SK_BUILD/scheds/latency/scx_latency")
 [ -x "$bin" ] || fail "scx_latency not found (build it first)"
 
-refused() { # expected-substring args...
-	local want=$1 err rc
-	shift
-	err=$("$bin" "$@" 2>&1 >/dev/null)
-	rc=$?
-	echo "scx_latency $*: rc $rc: $err"
-	assert_eq 2 "$rc" "exit status of scx_latency $*"
-	assert_lines "$err" 1 "error of scx_latency $*"
-	assert_contains "$err" "scx_latency: " "error of scx_latency $*"
-	assert_contains "$err" "$want" "error of scx_latency $*"
-	if [ -d /sys/kernel/sched_ext ]; then
-		assert_eq disabled "$(sk_state)" "sched_ext state after scx_latency $*"
-	fi
-}
+refused() { sched_refuses "$bin" "$@"; }
 
 refused "--slice-min-us" --slice-min-us 5
 refused "--slice-min-us" --slice-min-us 50001

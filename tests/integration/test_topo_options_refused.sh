@@ -7,20 +7,7 @@
 bin=$(command -v scx_topo || echo "$SK_BUILD/scheds/topo/scx_topo")
 [ -x "$bin" ] || fail "scx_topo not found (build it first)"
 
-refused() { # expected-substring args...
-	local want=$1 err rc
-	shift
-	err=$("$bin" "$@" 2>&1 >/dev/null)
-	rc=$?
-	echo "scx_topo $*: rc $rc: $err"
-	assert_eq 2 "$rc" "exit status of scx_topo $*"
-	assert_lines "$err" 1 "error of scx_topo $*"
-	assert_contains "$err" "scx_topo: " "error of scx_topo $*"
-	assert_contains "$err" "$want" "error of scx_topo $*"
-	if [ -d /sys/kernel/sched_ext ]; then
-		assert_eq disabled "$(sk_state)" "sched_ext state after scx_topo $*"
-	fi
-}
+refused() { sched_refuses "$bin" "$@"; }
 
 refused "--steal-threshold" --steal-threshold 0
 refused "--steal-threshold" --steal-threshold 1025
