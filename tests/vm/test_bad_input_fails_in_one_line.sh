@@ -19,6 +19,7 @@ check "do not divide" --cpus 3 --threads 2 -- true
 check "cannot be spread evenly" --sockets 3 --numa 2 -- true
 check "--mem takes a size" --mem lots -- true
 check "is not a directory" --share /nonexistent/dir -- true
+SCHEDKIT_VM_BOOT_SECS=soon check "SCHEDKIT_VM_BOOT_SECS needs a positive number" -- true
 cache=$SK_TMP/cache
 mkdir "$cache"
 SCHEDKIT_CACHE=$cache check "schedkit kernel build" -- true
