@@ -157,6 +157,8 @@ static int configure(struct sk_sched *sk, void *skel)
 			"wake-ups that found no idle CPU and were queued"), \
 	SK_STAT_COUNTER("fork_idle", SK_UNIT_COUNT,			\
 			"new tasks started on an idle CPU of the domain with the most idle CPUs"), \
+	SK_STAT_COUNTER("fork_queued", SK_UNIT_COUNT,			\
+			"new tasks that found no idle CPU, queued in the domain with the fewest queued per CPU"), \
 	SK_STAT_COUNTER("enqueued", SK_UNIT_COUNT,			\
 			"tasks put on a domain queue"),			\
 	SK_STAT_COUNTER("local_dispatches", SK_UNIT_COUNT,		\

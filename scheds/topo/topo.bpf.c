@@ -46,7 +46,11 @@
  * EEVDF's fork balancing starts it in the idlest group: next to its
  * parent, the tasks one parent forks in a row (a server's workers, a
  * benchmark's hogs) would fill its LLC before any other, and only
- * migrations across LLCs would spread them later.
+ * migrations across LLCs would spread them later. With no CPU idle it
+ * joins the domain with the fewest queued tasks per CPU: the tasks forked
+ * once the machine is full would otherwise all wait in the parent's, and
+ * the tasks of the other domains get a bigger share of their CPUs for as
+ * long as that lasts.
  *
  * A wakee that finds no idle CPU and is queued preempts the task of its
  * domain furthest ahead of it in virtual time, when that one has run at
@@ -219,6 +223,7 @@ struct {
  */
 struct topo_dom_scratch {
 	u32 count[TOPO_MAX_DOMS];
+	u32 cpus[TOPO_MAX_DOMS];
 	s32 pick;
 };
 
@@ -501,6 +506,41 @@ static __always_inline s32 fork_cpu(struct task_struct *p, s32 parent_cpu)
 	return cpu;
 }
 
+/*
+ * With no CPU idle, a CPU of the domain whose queue is shortest for its
+ * CPUs (topo_fork_dom_busy()), for enqueue() to queue the new task there;
+ * -1 when it may run in none.
+ */
+static __always_inline s32 fork_cpu_busy(struct task_struct *p, s32 parent_cpu)
+{
+	struct topo_dom_scratch *s;
+	struct bpf_cpumask *group;
+	u32 zero = 0, d;
+	int dom;
+
+	s = bpf_map_lookup_elem(&dom_scratch, &zero);
+	if (!s)
+		return -1;
+	for (d = 0; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		group = dom_mask(d);
+		s->cpus[d] = 0;
+		if (!group || !bpf_cpumask_intersects(sk_cpumask(group), p->cpus_ptr))
+			continue;
+		s->cpus[d] = dom_nr_cpus[d];
+		s->count[d] = dom_nr_queued(d);
+	}
+	s->pick = topo_fork_dom_busy(s->count, s->cpus, nr_doms, dom_of(parent_cpu));
+	dom = READ_ONCE(s->pick);
+	if (dom < 0 || dom >= TOPO_MAX_DOMS)
+		return -1;
+	group = dom_mask(dom);
+	if (!group)
+		return -1;
+	return bpf_cpumask_any_and_distribute(sk_cpumask(group), p->cpus_ptr);
+}
+
 s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		  u64 wake_flags)
 {
@@ -519,6 +559,11 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		if (cpu >= 0) {
 			sk_counter_add(counters, fork_idle, 1);
 			scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);
+			return cpu;
+		}
+		cpu = fork_cpu_busy(p, prev_cpu);
+		if (cpu_valid(cpu)) {
+			sk_counter_add(counters, fork_queued, 1);
 			return cpu;
 		}
 	}

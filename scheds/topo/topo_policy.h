@@ -206,6 +206,42 @@ TOPO_PURE int topo_fork_dom(const __u32 *idle, __u32 nr_doms, __u32 parent)
 }
 
 /*
+ * The domain a new task joins when no CPU it may use is idle: the one
+ * with the fewest queued tasks per CPU (@queued[d] over @nr_cpus[d];
+ * domains with @nr_cpus[d] 0 are not allowed), its parent's on a tie,
+ * else the lowest id; -1 when none is allowed. With every CPU busy each
+ * runs one task, so the queues tell the domains' loads apart, and they
+ * grow with each task placed, so a burst of forks spreads. Left in the
+ * parent's domain, the tasks forked after the machine filled up all
+ * queued there (a benchmark's last eight hogs in one of four LLCs), and
+ * the tasks of the other domains got a larger share of their CPUs.
+ */
+TOPO_PURE int topo_fork_dom_busy(const __u32 *queued, const __u32 *nr_cpus,
+				 __u32 nr_doms, __u32 parent)
+{
+	__u64 best_q = 0, best_c = 1, q, c;
+	__u32 d;
+	int best = -1;
+
+	for (d = 0; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		c = nr_cpus[d];
+		if (!c)
+			continue;
+		q = queued[d];
+		/* q / c against best_q / best_c, without dividing */
+		if (best < 0 || q * best_c < best_q * c ||
+		    (q * best_c == best_q * c && d == parent)) {
+			best = d;
+			best_q = q;
+			best_c = c;
+		}
+	}
+	return best;
+}
+
+/*
  * Where an idle CPU looks for work once its own domain's queue is empty:
  * the domain of its node with the most queued tasks, if that has at least
  * @steal_thresh; else the domain of another node with the most, if that
@@ -251,6 +287,28 @@ struct topo_plan {
 	__u32 nr;		/* tasks to move */
 };
 
+/* Tasks to move from domain @a to domain @b (topo_balance_plan()). */
+TOPO_PURE __u32 topo_balance_nr(const __u32 *load, const __u32 *nr_cpus,
+				const __u32 *queued, __u32 a, __u32 b)
+{
+	__u32 na = nr_cpus[a], nb = nr_cpus[b];
+	__u64 k;
+
+	if (a == b || !na || !nb || load[a] <= load[b])
+		return 0;
+	/*
+	 * (la - lb) * na * nb / (na + nb) in thousandths of a task, halved
+	 * and rounded up: one task when 1 to 2 would even the loads (left at
+	 * 0, a domain with two tasks more than another stayed so for good)
+	 */
+	k = ((__u64)(load[a] - load[b]) * na * nb / (na + nb) + 1000) / 2000;
+	if (k > queued[a])
+		k = queued[a];
+	if (k > TOPO_MAX_MOVE)
+		k = TOPO_MAX_MOVE;
+	return k;
+}
+
 /*
  * The periodic balancer's plan: move queued tasks from the domain with
  * the highest load per CPU to the one with the lowest. @load[d] is domain
@@ -261,7 +319,9 @@ struct topo_plan {
  * other; the k that evens them out is (la - lb) / (1/na + 1/nb), in tasks.
  * Half of that is moved per tick, since the loads are averages and tasks
  * keep coming and going, and only when it reaches @steal_thresh tasks (same
- * node) or @numa_thresh (across nodes: memory stays behind). Never more
+ * node) or @numa_thresh (across nodes: memory stays behind); when the
+ * idlest domain is in another node and the gap is short of that, the
+ * idlest domain of the busiest one's own node takes the tasks. Never more
  * than the source has queued or TOPO_MAX_MOVE.
  */
 TOPO_PURE struct topo_plan topo_balance_plan(const __u32 *load,
@@ -272,8 +332,7 @@ TOPO_PURE struct topo_plan topo_balance_plan(const __u32 *load,
 					     __u32 numa_thresh)
 {
 	struct topo_plan plan = { .from = -1, .to = -1, .nr = 0 };
-	__u32 d, hi = 0, lo = 0, na, nb;
-	__u64 k;
+	__u32 d, hi = 0, lo = 0, near = 0, k;
 
 	if (nr_doms < 2 || nr_doms > TOPO_MAX_DOMS)
 		return plan;
@@ -285,18 +344,27 @@ TOPO_PURE struct topo_plan topo_balance_plan(const __u32 *load,
 		if (load[d] < load[lo])
 			lo = d;
 	}
-	na = nr_cpus[hi];
-	nb = nr_cpus[lo];
-	if (hi == lo || !na || !nb || load[hi] <= load[lo])
+	k = topo_balance_nr(load, nr_cpus, queued, hi, lo);
+	if (dom_node[hi] == dom_node[lo] ? k >= steal_thresh : k >= numa_thresh)
+		goto found;
+	/*
+	 * Too little to cross nodes: even out the busiest domain with the
+	 * idlest of its own node instead, else a node's domains stayed apart
+	 * whenever another node had an idler one.
+	 */
+	near = hi;
+	for (d = 0; d < TOPO_MAX_DOMS; d++) {
+		if (d >= nr_doms)
+			break;
+		if (dom_node[d] == dom_node[hi] && load[d] < load[near])
+			near = d;
+	}
+	lo = near;
+	k = topo_balance_nr(load, nr_cpus, queued, hi, lo);
+	if (k < steal_thresh)
 		return plan;
-
-	/* (la - lb) * na * nb / (na + nb), la and lb in thousandths */
-	k = (__u64)(load[hi] - load[lo]) * na * nb / (na + nb) / 1000 / 2;
-	if (k > queued[hi])
-		k = queued[hi];
-	if (k > TOPO_MAX_MOVE)
-		k = TOPO_MAX_MOVE;
-	if (k < (dom_node[hi] == dom_node[lo] ? steal_thresh : numa_thresh))
+found:
+	if (!k)
 		return plan;
 	plan.from = hi;
 	plan.to = lo;

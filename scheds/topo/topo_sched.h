@@ -43,6 +43,7 @@ struct topo_counters {
 	__u64 wake_any;		/* any idle CPU */
 	__u64 wake_queued;	/* no idle CPU: queued on the task's domain */
 	__u64 fork_idle;	/* new tasks started in the idlest domain */
+	__u64 fork_queued;	/* none idle: queued in the least loaded one */
 	__u64 enqueued;		/* tasks put on a domain queue */
 	/* tasks started on a CPU of their own domain / of another one */
 	__u64 local_dispatches;

@@ -387,6 +387,28 @@ static void test_place_keeps_steady_partner_in_the_pairs_llcs(void **state)
 }
 
 /*
+ * With no CPU idle, a new task joins the domain with the fewest queued
+ * tasks per CPU, the parent's on a tie; domains it may not use (no CPUs
+ * for it) are skipped, and with none left there is no answer.
+ */
+static void test_fork_without_idle_cpu_joins_the_shortest_queue(void **state)
+{
+	const __u32 cpus[] = { 4, 4, 4, 4 }, uneven[] = { 4, 2, 8, 8 };
+	const __u32 none[] = { 0, 0, 0, 0 }, only_3[] = { 0, 0, 0, 4 };
+	const __u32 q[] = { 6, 2, 2, 3 }, even[] = { 2, 2, 2, 2 };
+
+	assert_int_equal(topo_fork_dom_busy(q, cpus, 4, 0), 1);
+	assert_int_equal(topo_fork_dom_busy(q, cpus, 4, 2), 2);
+	assert_int_equal(topo_fork_dom_busy(even, cpus, 4, 3), 3);
+	/* per CPU: 2 queued on 8 CPUs is shorter than 2 on 2 or 3 on 8 */
+	assert_int_equal(topo_fork_dom_busy(q, uneven, 4, 0), 2);
+	assert_int_equal(topo_fork_dom_busy(q, only_3, 4, 0), 3);
+	assert_int_equal(topo_fork_dom_busy(q, none, 4, 0), -1);
+	/* domains past nr_doms are not looked at */
+	assert_int_equal(topo_fork_dom_busy(q, cpus, 1, 0), 0);
+}
+
+/*
  * A new task starts in the domain with the most idle CPUs; the parent's
  * wins a tie, and one idle CPU fewer there sends the child elsewhere.
  */
@@ -543,13 +565,68 @@ static void test_balance_needs_numa_threshold_across_nodes(void **state)
 	struct topo_plan p;
 
 	/* from dom 2 (node 1) to dom 0 (node 0): 4 CPUs each, gap 4/CPU
-	 * -> 8 tasks to even out, 4 this tick */
+	 * -> 8 tasks to even out, 4 this tick; short of a threshold of 5,
+	 * dom 3 of the same node takes 3 (gap 3/CPU, 6 tasks, half) */
 	p = topo_balance_plan(load, cpus, q, node_of, 4, 1, 5);
+	assert_int_equal(p.from, 2);
+	assert_int_equal(p.to, 3);
+	assert_int_equal(p.nr, 3);
+	/* nor that, with the same-node threshold above 3 */
+	p = topo_balance_plan(load, cpus, q, node_of, 4, 4, 5);
 	assert_int_equal(p.from, -1);
 	p = topo_balance_plan(load, cpus, q, node_of, 4, 1, 4);
 	assert_int_equal(p.from, 2);
 	assert_int_equal(p.to, 0);
 	assert_int_equal(p.nr, 4);
+}
+
+/*
+ * Two tasks more in one domain of 4 CPUs than in another: moving one
+ * evens them out, and it is moved; so is one of 1.8 tasks' worth (half of
+ * it rounded down was none, and the imbalance stayed). Less than one
+ * task's worth is left alone.
+ */
+static void test_balance_moves_one_task_of_a_small_gap(void **state)
+{
+	const __u32 cpus[] = { 4, 4, 4, 4 }, q[] = { 4, 0, 2, 2 };
+	const __u32 gap_1_8[] = { 1900, 1000, 1400, 1400 };
+	const __u32 gap_1_0[] = { 1750, 1250, 1500, 1500 };
+	const __u32 gap_0_9[] = { 1725, 1275, 1500, 1500 };
+	const __u32 one_node[] = { 0, 0, 0, 0 };
+	struct topo_plan p;
+
+	p = topo_balance_plan(gap_1_8, cpus, q, one_node, 4, 1, 1);
+	assert_int_equal(p.from, 0);
+	assert_int_equal(p.to, 1);
+	assert_int_equal(p.nr, 1);
+	p = topo_balance_plan(gap_1_0, cpus, q, one_node, 4, 1, 1);
+	assert_int_equal(p.nr, 1);
+	p = topo_balance_plan(gap_0_9, cpus, q, one_node, 4, 1, 1);
+	assert_int_equal(p.from, -1);
+}
+
+/*
+ * The idlest domain is in another node and the gap to it is short of the
+ * NUMA threshold: the busiest domain evens out with its own node's idlest.
+ */
+static void test_balance_falls_back_to_the_busiest_ones_node(void **state)
+{
+	/* the bench's case: dom 0 7.5 tasks on 4 CPUs, dom 1 5.5, dom 2
+	 * (other node) 3.9 */
+	const __u32 load[] = { 1866, 1364, 963, 1323 };
+	const __u32 cpus[] = { 4, 4, 4, 4 }, q[] = { 4, 3, 0, 2 };
+	struct topo_plan p;
+
+	p = topo_balance_plan(load, cpus, q, node_of, 4, 1, 4);
+	assert_int_equal(p.from, 0);
+	assert_int_equal(p.to, 1);
+	assert_int_equal(p.nr, 1);
+	/* with a NUMA threshold of 1 the idlest domain itself takes it */
+	p = topo_balance_plan(load, cpus, q, node_of, 4, 1, 1);
+	assert_int_equal(p.to, 2);
+	/* the busiest alone in its node: nothing */
+	p = topo_balance_plan(load, cpus, q, (const __u32[]){ 0, 1, 1, 1 }, 4, 1, 4);
+	assert_int_equal(p.from, -1);
 }
 
 static void test_balance_moves_at_most_what_is_queued(void **state)
@@ -645,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_place_pulls_steady_partner_to_waker_llc),
 		cmocka_unit_test(test_place_keeps_steady_partner_in_the_pairs_llcs),
 		cmocka_unit_test(test_fork_starts_in_the_idlest_domain),
+		cmocka_unit_test(test_fork_without_idle_cpu_joins_the_shortest_queue),
 		cmocka_unit_test(test_place_keeps_cache_hot_task_in_its_llc),
 		cmocka_unit_test(test_cache_hot_lasts_hot_ns_after_the_last_run),
 		cmocka_unit_test(test_place_queues_when_nothing_is_idle),
@@ -655,6 +733,8 @@ int main(void)
 		cmocka_unit_test(test_balance_does_nothing_when_even),
 		cmocka_unit_test(test_balance_moves_half_the_gap),
 		cmocka_unit_test(test_balance_needs_numa_threshold_across_nodes),
+		cmocka_unit_test(test_balance_moves_one_task_of_a_small_gap),
+		cmocka_unit_test(test_balance_falls_back_to_the_busiest_ones_node),
 		cmocka_unit_test(test_balance_moves_at_most_what_is_queued),
 		cmocka_unit_test(test_migration_classes),
 		cmocka_unit_test(test_vtime_rebase_keeps_lag_and_caps_credit),
