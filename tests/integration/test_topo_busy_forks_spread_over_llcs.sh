@@ -12,49 +12,28 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/topo_lib.sh"
 
-topo_check layout llc node >"$SK_TMP/layout" || fail "cannot read the LLCs and nodes from sysfs"
-assert_eq "llc 0-2 0 llc 3-5 0 node 0-5 0" "$(paste -sd' ' "$SK_TMP/layout")" \
-	"the guest's LLCs and nodes (2 LLCs of 3 CPUs, one node)"
-
-TR=/sys/kernel/tracing
-EV=$TR/events/sched/sched_wakeup_new/enable
-topo_tracefs
-trap 'echo 0 >"$EV" 2>/dev/null; sk_teardown' EXIT
-# switched with nothing running (topo_check.py's trace_event() says why)
-echo 0 >"$TR/tracing_on"
-echo 1 >"$EV" || fail "cannot enable sched:sched_wakeup_new"
-
-llc_start() { # pid: the CPUs of the LLC its sched_wakeup_new put it in
-	local cpu
-
-	cpu=$(sed -n "s/.*sched_wakeup_new: .* pid=$1 .*target_cpu=\([0-9]*\).*/\1/p" "$TR/trace")
-	[ -n "$cpu" ] || fail "no sched_wakeup_new event for task $1"
-	cat "/sys/devices/system/cpu/cpu$((10#$cpu))/cache/index3/shared_cpu_list"
-}
-
-# forks of this shell, not exec'd programs (see test_topo_forks_spread_over_llcs)
-spin() { while :; do :; done; }
+topo_trace_forks
 
 start_sched scx_topo
 for i in 1 2 3 4 5 6; do
-	bg spin
+	bg topo_spin
 done
 base=("${BG_PIDS[@]}")
 sleep 1
 queued0=$(topo_stat fork_queued) || fail "no stats from scx_topo"
 split=0
 for round in 1 2 3; do
-	: >"$TR/trace"
-	echo 1 >"$TR/tracing_on"
-	bg spin
-	bg spin
-	bg spin
-	bg spin
-	echo 0 >"$TR/tracing_on"
+	: >"$TOPO_TR/trace"
+	echo 1 >"$TOPO_TR/tracing_on"
+	bg topo_spin
+	bg topo_spin
+	bg topo_spin
+	bg topo_spin
+	echo 0 >"$TOPO_TR/tracing_on"
 	new=("${BG_PIDS[@]: -4}")
 	llcs=""
 	for p in "${new[@]}"; do
-		llcs+="$(llc_start "$p") "
+		llcs+="$(topo_llc_started "$p") "
 	done
 	echo "round $round: four hogs forked onto a busy machine started in LLCs $llcs"
 	[ "$(printf '%s\n' $llcs | sort -u | wc -l)" = 2 ] && split=$((split + 1))

@@ -12,43 +12,20 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/topo_lib.sh"
 
-topo_check layout llc node >"$SK_TMP/layout" || fail "cannot read the LLCs and nodes from sysfs"
-assert_eq "llc 0-2 0 llc 3-5 0 node 0-5 0" "$(paste -sd' ' "$SK_TMP/layout")" \
-	"the guest's LLCs and nodes (2 LLCs of 3 CPUs, one node)"
-
-TR=/sys/kernel/tracing
-EV=$TR/events/sched/sched_wakeup_new/enable
-topo_tracefs
-trap 'echo 0 >"$EV" 2>/dev/null; sk_teardown' EXIT
-# switched with nothing running (topo_check.py's trace_event() says why)
-echo 0 >"$TR/tracing_on"
-echo 1 >"$EV" || fail "cannot enable sched:sched_wakeup_new"
-
-llc_start() { # pid: the CPUs of the LLC its sched_wakeup_new put it in
-	local cpu
-
-	cpu=$(sed -n "s/.*sched_wakeup_new: .* pid=$1 .*target_cpu=\([0-9]*\).*/\1/p" "$TR/trace")
-	[ -n "$cpu" ] || fail "no sched_wakeup_new event for task $1"
-	cat "/sys/devices/system/cpu/cpu$((10#$cpu))/cache/index3/shared_cpu_list"
-}
-
-# A hog that is a fork of this shell and no more: one that execs a
-# program blocks reading it from the guest's 9p root, and its LLC looks
-# idle again when the next fork is placed.
-spin() { while :; do :; done; }
+topo_trace_forks
 
 start_sched scx_topo
 forks0=$(topo_stat fork_idle) || fail "no stats from scx_topo"
 split=0
 for round in 1 2 3; do
 	sleep 0.5	# for the last command's exit to settle
-	: >"$TR/trace"
-	echo 1 >"$TR/tracing_on"
-	bg spin
-	bg spin
-	echo 0 >"$TR/tracing_on"
+	: >"$TOPO_TR/trace"
+	echo 1 >"$TOPO_TR/tracing_on"
+	bg topo_spin
+	bg topo_spin
+	echo 0 >"$TOPO_TR/tracing_on"
 	a=${BG_PIDS[-2]} b=${BG_PIDS[-1]}
-	la=$(llc_start "$a") lb=$(llc_start "$b")
+	la=$(topo_llc_started "$a") lb=$(topo_llc_started "$b")
 	echo "round $round: hogs started in LLCs $la and $lb"
 	[ "$la" != "$lb" ] && split=$((split + 1))
 	kill "$a" "$b"

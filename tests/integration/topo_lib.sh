@@ -45,6 +45,36 @@ topo_tracefs() {
 		fail "cannot mount tracefs on $tr"
 }
 
+# For the fork tests, on 2 LLCs x 3 CPUs: checks the layout, then records
+# sched:sched_wakeup_new while tracing_on is set (left off here), until
+# teardown. Switched with nothing running (topo_check.py's trace_event()
+# says why).
+TOPO_TR=/sys/kernel/tracing
+topo_trace_forks() {
+	topo_check layout llc node >"$SK_TMP/layout" || fail "cannot read the LLCs and nodes from sysfs"
+	assert_eq "llc 0-2 0 llc 3-5 0 node 0-5 0" "$(paste -sd' ' "$SK_TMP/layout")" \
+		"the guest's LLCs and nodes (2 LLCs of 3 CPUs, one node)"
+	topo_tracefs
+	trap 'echo 0 >"$TOPO_TR/events/sched/sched_wakeup_new/enable" 2>/dev/null; sk_teardown' EXIT
+	echo 0 >"$TOPO_TR/tracing_on"
+	echo 1 >"$TOPO_TR/events/sched/sched_wakeup_new/enable" ||
+		fail "cannot enable sched:sched_wakeup_new"
+}
+
+# topo_llc_started PID: the CPUs of the LLC its sched_wakeup_new put it in
+topo_llc_started() {
+	local cpu
+
+	cpu=$(sed -n "s/.*sched_wakeup_new: .* pid=$1 .*target_cpu=\([0-9]*\).*/\1/p" "$TOPO_TR/trace")
+	[ -n "$cpu" ] || fail "no sched_wakeup_new event for task $1"
+	cat "/sys/devices/system/cpu/cpu$((10#$cpu))/cache/index3/shared_cpu_list"
+}
+
+# A CPU hog that is a fork of the test's shell and no more: one that execs
+# a program blocks reading it from the guest's 9p root, and its LLC looks
+# idle again when the next fork is placed.
+topo_spin() { while :; do :; done; }
+
 cpu_online() { # cpu 0|1
 	echo "$2" >"/sys/devices/system/cpu/cpu$1/online" ||
 		fail "cannot set cpu$1 online=$2"

@@ -25,10 +25,17 @@ exec "$real" "\$@"
 WRAP
 chmod +x "$dir/bin/qemu-system-x86_64"
 
-err=$(PATH=$dir/bin:$PATH CRASHES=1 "$SCHEDKIT_BIN" vm --cpus 1 --timeout 300 \
-	--log "$dir/kernel.log" -- sh -c 'exit 7' 2>&1 >/dev/null)
-rc=$?
-echo "$err"
+run() { # crashes command...: schedkit vm's stderr in $err, status in $rc
+	local crashes=$1
+	shift
+	rm -f "$dir/boots"
+	err=$(PATH=$dir/bin:$PATH CRASHES=$crashes "$SCHEDKIT_BIN" vm --cpus 1 \
+		--timeout 300 --log "$dir/kernel.log" -- "$@" 2>&1 >/dev/null)
+	rc=$?
+	echo "$err"
+}
+
+run 1 sh -c 'exit 7'
 assert_eq 7 "$rc" "the command's status after one crashed boot"
 assert_eq 2 "$(cat "$dir/boots")" "boots"
 assert_lines "$err" 1 "one line for the crashed boot"
@@ -36,11 +43,7 @@ assert_contains "$err" "vm: QEMU crashed (SIGSEGV) before the guest started its 
 [ -e "$dir/kernel-crashed.log" ] || fail "the crashed boot's kernel log was not kept"
 grep -q 'Linux version' "$dir/kernel.log" || fail "no kernel log for the second boot"
 
-rm -f "$dir/boots"
-err=$(PATH=$dir/bin:$PATH CRASHES=9 "$SCHEDKIT_BIN" vm --cpus 1 --timeout 300 \
-	--log "$dir/kernel.log" -- true 2>&1 >/dev/null)
-rc=$?
-echo "$err"
+run 9 true
 assert_eq 125 "$rc" "exit status when QEMU crashes at every boot"
 assert_eq 2 "$(cat "$dir/boots")" "boots"
 assert_lines "$err" 2 "one line per boot"
