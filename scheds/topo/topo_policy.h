@@ -332,7 +332,7 @@ TOPO_PURE struct topo_plan topo_balance_plan(const __u32 *load,
 					     __u32 numa_thresh)
 {
 	struct topo_plan plan = { .from = -1, .to = -1, .nr = 0 };
-	__u32 d, hi = 0, lo = 0, near = 0, k;
+	__u32 d, hi = 0, lo = 0, k;
 
 	if (nr_doms < 2 || nr_doms > TOPO_MAX_DOMS)
 		return plan;
@@ -345,26 +345,22 @@ TOPO_PURE struct topo_plan topo_balance_plan(const __u32 *load,
 			lo = d;
 	}
 	k = topo_balance_nr(load, nr_cpus, queued, hi, lo);
-	if (dom_node[hi] == dom_node[lo] ? k >= steal_thresh : k >= numa_thresh)
-		goto found;
-	/*
-	 * Too little to cross nodes: even out the busiest domain with the
-	 * idlest of its own node instead, else a node's domains stayed apart
-	 * whenever another node had an idler one.
-	 */
-	near = hi;
-	for (d = 0; d < TOPO_MAX_DOMS; d++) {
-		if (d >= nr_doms)
-			break;
-		if (dom_node[d] == dom_node[hi] && load[d] < load[near])
-			near = d;
+	if (dom_node[hi] != dom_node[lo] && k < numa_thresh) {
+		/*
+		 * Too little to cross nodes: even out the busiest domain with
+		 * the idlest of its own node instead, else a node's domains
+		 * stayed apart whenever another node had an idler one.
+		 */
+		lo = hi;
+		for (d = 0; d < TOPO_MAX_DOMS; d++) {
+			if (d >= nr_doms)
+				break;
+			if (dom_node[d] == dom_node[hi] && load[d] < load[lo])
+				lo = d;
+		}
+		k = topo_balance_nr(load, nr_cpus, queued, hi, lo);
 	}
-	lo = near;
-	k = topo_balance_nr(load, nr_cpus, queued, hi, lo);
-	if (k < steal_thresh)
-		return plan;
-found:
-	if (!k)
+	if (!k || k < steal_thresh)
 		return plan;
 	plan.from = hi;
 	plan.to = lo;

@@ -39,17 +39,16 @@ progress_wait_first() { # file
 	fail "the progress task did not start within 60 s"
 }
 
+TOPO_TR=/sys/kernel/tracing
 topo_tracefs() {
-	local tr=/sys/kernel/tracing
-	[ -d "$tr/events" ] || mount -t tracefs nodev "$tr" 2>/dev/null ||
-		fail "cannot mount tracefs on $tr"
+	[ -d "$TOPO_TR/events" ] || mount -t tracefs nodev "$TOPO_TR" 2>/dev/null ||
+		fail "cannot mount tracefs on $TOPO_TR"
 }
 
 # For the fork tests, on 2 LLCs x 3 CPUs: checks the layout, then records
 # sched:sched_wakeup_new while tracing_on is set (left off here), until
 # teardown. Switched with nothing running (topo_check.py's trace_event()
 # says why).
-TOPO_TR=/sys/kernel/tracing
 topo_trace_forks() {
 	topo_check layout llc node >"$SK_TMP/layout" || fail "cannot read the LLCs and nodes from sysfs"
 	assert_eq "llc 0-2 0 llc 3-5 0 node 0-5 0" "$(paste -sd' ' "$SK_TMP/layout")" \
