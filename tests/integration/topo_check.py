@@ -24,8 +24,11 @@ starting one costs about a second in a 16-vCPU TCG guest.
       se.nr_migrations, and the CPU/LLC each task ended on. With
       --max-cross-per-1k, fails above that many cross-LLC migrations per
       1000 round trips or when a pair ends split across LLCs. With
-      --hogs COMM, also "hogs_cpu_pct=": the share of the machine's CPU
-      time that tasks whose name starts with COMM got in the S seconds.
+      --hogs COMM, also "hogs_cpu_pct=" and "pairs_cpu_pct=": the share of
+      the machine's CPU time that tasks whose name starts with COMM, and
+      the pairs, got in the S seconds; "hogs=": how many of those tasks ran
+      1 ms or more; "pair_per_hog=": a pair's CPU time (both tasks)
+      against such a hog's, on average.
 
   topo_check.py trace-event on|off
       switches sched:sched_migrate_task; only with no workload running
@@ -265,21 +268,26 @@ def pair_task(r, w, first, end, out):
     os.write(out, b"%d %d %d %d\n" % (os.getpid(), trips, migs, cpu))
 
 
-def runtime_ns(prefix):
-    """se.sum_exec_runtime (ms, 6 decimals) of the tasks named PREFIX*, in ns."""
-    total = 0
+def sum_exec_ns(base):
+    """se.sum_exec_runtime (ms, 6 decimals) of the task at BASE, in ns."""
+    for line in open(base + "sched"):
+        if line.startswith("se.sum_exec_runtime"):
+            return int(float(line.split(":")[1]) * 1e6)
+    return 0
+
+
+def runtimes_ns(prefix):
+    """{tid: run time in ns} of the tasks named PREFIX*."""
+    out = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             for tid in os.listdir("/proc/%s/task" % pid):
                 base = "/proc/%s/task/%s/" % (pid, tid)
-                if not read(base + "comm").startswith(prefix):
-                    continue
-                for line in open(base + "sched"):
-                    if line.startswith("se.sum_exec_runtime"):
-                        total += int(float(line.split(":")[1]) * 1e6)
+                if read(base + "comm").startswith(prefix):
+                    out[tid] = sum_exec_ns(base)
         except OSError:
             pass        # gone meanwhile
-    return total
+    return out
 
 
 def pairs(label, seconds, npairs, max_cross, hogs=None):
@@ -311,11 +319,13 @@ def pairs(label, seconds, npairs, max_cross, hogs=None):
     time.sleep(1)
     with open(TR + "/trace", "w"):
         pass
-    h0, t0 = runtime_ns(hogs) if hogs else 0, time.monotonic()
+    h0, t0 = runtimes_ns(hogs) if hogs else {}, time.monotonic()
+    p0 = sum(sum_exec_ns("/proc/%d/" % p) for p in pids)
     trace(True)
     time.sleep(seconds)
     trace(False)
-    h1, t1 = runtime_ns(hogs) if hogs else 0, time.monotonic()
+    h1, t1 = runtimes_ns(hogs) if hogs else {}, time.monotonic()
+    p1 = sum(sum_exec_ns("/proc/%d/" % p) for p in pids)
     results = {}
     with os.fdopen(rd) as f:
         for line in f:
@@ -335,8 +345,14 @@ def pairs(label, seconds, npairs, max_cross, hogs=None):
     text = "%s cross=%d same=%d trips=%d nr_migrations=%d ends=%s" % (
         label, cross, same, trips, migs, ",".join(pair_ends))
     if hogs:
-        text += " hogs_cpu_pct=%d" % (
-            100 * (h1 - h0) / ((t1 - t0) * 1e9 * len(online_cpus())))
+        machine = (t1 - t0) * 1e9 * len(online_cpus())
+        ran = [h1[t] - h0[t] for t in h1 if t in h0]
+        # hogs are what ran 1 ms or more (not stress-ng's sleeping parent)
+        hog_ns = [r for r in ran if r >= 1e6]
+        pair_ns = (p1 - p0) / npairs
+        text += " hogs_cpu_pct=%d pairs_cpu_pct=%d hogs=%d pair_per_hog=%.2f" % (
+            100 * sum(ran) / machine, 100 * (p1 - p0) / machine, len(hog_ns),
+            pair_ns / max(1, sum(hog_ns) / max(1, len(hog_ns))))
     print(text)
     if trips < 200:
         die("the pairs barely ran: " + text)
