@@ -63,6 +63,7 @@ for k in ("kernel", "cpus", "runs", "seconds", "scheds", "workloads", "vm",
     need(k in meta, "meta lacks " + k)
 import os
 # run as root, the benchmark's VM gets its main loop raised
+need(meta.get("icount") == "", "meta.icount is %r without --icount" % meta.get("icount"))
 need(meta.get("host_rt") == ("yes" if os.geteuid() == 0 else "no"),
      "meta.host_rt is %r" % meta.get("host_rt"))
 need(meta.get("scheds") == ["eevdf", "fifo", "broken", "doesnotexist", "dies"],

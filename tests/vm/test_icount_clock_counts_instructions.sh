@@ -3,8 +3,9 @@
 # timer at once, so a 120 s sleep in the guest passes 120 s on the guest's
 # own clock and ends in far less on the host's: under --timeout 90 (boot
 # included) it completes, where with a host-driven clock it would be cut.
-# Bad combinations (KVM, multi-threaded TCG, a shift out of range) are
-# refused in one line before any boot.
+# schedkit bench --icount runs its VM so and says it in the table and
+# the JSON. Bad combinations (KVM, multi-threaded TCG, a shift out of
+# range) are refused in one line before any boot.
 . "$(dirname "$0")/../lib.sh"
 
 start=$(date +%s)
@@ -17,6 +18,13 @@ echo "guest slept ${out}s; the host waited ${took}s for the whole run"
 	fail "the guest's clock moved ${out:-nothing}s across a 120 s sleep"
 [ "$took" -lt 90 ] || fail "the run took ${took}s on the host"
 
+out=$("$SCHEDKIT_BIN" bench --icount 3 --scheds eevdf --runs 1 --seconds 1 \
+	--hackbench-loops 20 --json "$SK_TMP/bench.json" hackbench 2>/dev/null) ||
+	fail "schedkit bench --icount 3 exited $?"
+assert_contains "$out" "(schedkit vm --icount 3)" "the table's header"
+python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["meta"].get("icount") != "3")' \
+	"$SK_TMP/bench.json" || fail "the JSON's meta.icount is not \"3\""
+
 check() { # expected-substring args...
 	local want=$1 err
 	shift
@@ -28,4 +36,7 @@ check "takes a shift from 0 to 10" --icount 11 -- true
 check "takes a shift from 0 to 10" --icount x -- true
 check "needs TCG" --icount 3 --accel kvm -- true
 check "drop --tcg-threads multi" --icount 3 --tcg-threads multi -- true
+err=$("$SCHEDKIT_BIN" bench --icount 11 hackbench 2>&1 >/dev/null) && fail "schedkit bench --icount 11 succeeded"
+assert_lines "$err" 1 "error for: bench --icount 11"
+assert_contains "$err" "takes a shift from 0 to 10" "error for: bench --icount 11"
 exit 0

@@ -557,7 +557,7 @@ static int cmd_summary(int argc, char **argv)
 {
 	struct json_object *meta, *runs = json_object_new_array(), *summary, *doc, *v;
 	const char *json_out = NULL, *kernel, *cpus = NULL, *nruns = NULL, *secs = NULL;
-	const char *where = "";
+	const char *where = "", *icount;
 	char *sched_list, *workload_list;
 	char **scheds, **workloads;
 	size_t nsched, nwork, nfail = 0, nrun;
@@ -603,8 +603,12 @@ static int cmd_summary(int argc, char **argv)
 		where = str_is(meta, "host_rt", "yes") ?
 				" (in a VM, its main loop real-time on the host)" :
 				" (in a VM)";
+	icount = get_str(meta, "icount");
 	printf("schedkit bench: kernel %s, %s CPUs, runs per scheduler: %s, seconds per measurement: %s%s\n",
 	       kernel ?: "?", cpus ?: "?", nruns ?: "?", secs ?: "?", where);
+	if (icount && *icount)
+		printf("guest clock counted in instructions (schedkit vm --icount %s): times are the guest's\n",
+		       icount);
 	printf("cells: median (min-max) of the successful runs");
 	for (size_t s = 0; s < nsched; s++)
 		if (!strcmp(scheds[s], BASELINE))
