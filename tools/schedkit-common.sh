@@ -18,6 +18,15 @@ sk_info() {
 	echo "$SK_PROG: $*" >&2
 }
 
+# sk_icount_shift WHO VALUE: dies unless VALUE is a QEMU -icount shift
+# schedkit passes on (0-10: 1 ns to about 1 us per instruction)
+sk_icount_shift() {
+	case "$2" in
+	[0-9] | 10) ;;
+	*) sk_die "$1: --icount takes a shift from 0 to 10, not '$2'" ;;
+	esac
+}
+
 # Whether this process may run threads at real-time priority (root, or an
 # RLIMIT_RTPRIO), which `schedkit vm --host-rt` needs.
 sk_can_rt() {

@@ -19,6 +19,10 @@ check "do not divide" --cpus 3 --threads 2 -- true
 check "cannot be spread evenly" --sockets 3 --numa 2 -- true
 check "--mem takes a size" --mem lots -- true
 check "is not a directory" --share /nonexistent/dir -- true
+check "takes a shift from 0 to 10" --icount 11 -- true
+check "takes a shift from 0 to 10" --icount x -- true
+check "needs TCG" --icount 3 --accel kvm -- true
+check "drop --tcg-threads multi" --icount 3 --tcg-threads multi -- true
 SCHEDKIT_VM_BOOT_SECS=soon check "SCHEDKIT_VM_BOOT_SECS needs a positive number" -- true
 cache=$SK_TMP/cache
 mkdir "$cache"
@@ -36,3 +40,6 @@ err=$(norts "$SCHEDKIT_BIN" bench --where vm --host-rt yes reqresp 2>&1 >/dev/nu
 	fail "schedkit bench --host-rt yes succeeded"
 assert_lines "$err" 1 "error for: bench --host-rt yes"
 assert_contains "$err" "--host-rt yes" "error for: bench --host-rt yes"
+err=$("$SCHEDKIT_BIN" bench --icount 11 hackbench 2>&1 >/dev/null) && fail "schedkit bench --icount 11 succeeded"
+assert_lines "$err" 1 "error for: bench --icount 11"
+assert_contains "$err" "takes a shift from 0 to 10" "error for: bench --icount 11"
