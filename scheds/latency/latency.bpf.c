@@ -142,6 +142,12 @@ const volatile bool smt = true;
  * topology by the loader, so the BPF side needs no cpumask plumbing.
  */
 const volatile __u16 near_cpus[LAT_MAX_CPUS][LAT_NEAR_MAX];
+/*
+ * near_llc[cpu]: its LLC's id + 1 when near_cpus[cpu] lists all the rest
+ * of that LLC, else 0. A CPU that has just looked at all its neighbours'
+ * queues need not knock on them again on its way to idle.
+ */
+const volatile __u16 near_llc[LAT_MAX_CPUS];
 
 /*
  * The global virtual clock: the latest vruntime of a task a CPU took from
@@ -708,15 +714,23 @@ __noinline s32 earliest_neighbour(s32 cpu, u64 *deadline)
 /*
  * About to go idle: take anything queued on another CPU that may run
  * here, from any LLC. Unbounded by the LLC so that no queue is left
- * behind while a CPU idles, and cheap on empty queues (the kernel checks
- * them without a lock).
+ * behind while a CPU idles. Each look at a queue is a kfunc call and a
+ * hash lookup of the queue's id, so with @looked (earliest_neighbour()
+ * just found all of this CPU's LLC empty) the LLC is skipped: on a
+ * machine of one small LLC, every other CPU.
  */
-static bool steal_any(s32 cpu)
+static bool steal_any(s32 cpu, bool looked)
 {
-	u32 nr = lat_min(nr_cpus, LAT_MAX_CPUS), i;
+	u32 nr = lat_min(nr_cpus, LAT_MAX_CPUS), i, llc = 0;
 
+	if (looked && cpu >= 0 && cpu < LAT_MAX_CPUS)
+		llc = near_llc[cpu];
 	bpf_for(i, 0, nr) {
-		if (i != (u32)cpu && scx_bpf_consume(cpu_dsq(i)))
+		if (i >= LAT_MAX_CPUS)
+			break;
+		if (i == (u32)cpu || (llc && near_llc[i] == llc))
+			continue;
+		if (scx_bpf_consume(cpu_dsq(i)))
 			return true;
 	}
 	return false;
@@ -814,7 +828,7 @@ static bool balance_due(s32 cpu, u64 now, bool busy)
 void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 now = bpf_ktime_get_ns(), q_dl = 0, prev_dl = 0, dl = 0;
-	bool have_q, prev_on, own_q, peeked = false;
+	bool have_q, prev_on, own_q, peeked = false, looked = false;
 	struct lat_task *pt = NULL;
 	s32 other;
 
@@ -842,6 +856,7 @@ void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 
 	if (balance_due(cpu, now, have_q || prev_on)) {
 		other = earliest_neighbour(cpu, &dl);
+		looked = other < 0;
 		if (other >= 0 && own_q && !peeked)
 			own_q = queue_head(cpu, &q_dl);
 		if (other >= 0 &&
@@ -860,7 +875,7 @@ void SK_STRUCT_OPS(lat_dispatch, s32 cpu, struct task_struct *prev)
 		refill(prev, pt);
 		return;
 	}
-	if (steal_any(cpu))
+	if (steal_any(cpu, looked))
 		sk_counter_add(counters, stolen, 1);
 }
 

@@ -254,6 +254,8 @@ static void fill_near_cpus(struct latency_bpf *lat, const struct sk_topo *topo)
 		if (!core || !llc)
 			continue;
 
+		if (llc->nr_cpus - 1 <= LAT_NEAR_MAX)
+			lat->rodata->near_llc[cpu] = llc_id + 1;
 		for (i = 0; i < core->nr_cpus && n < LAT_NEAR_MAX; i++)
 			if (core->cpus[i] != cpu && core->cpus[i] < LAT_MAX_CPUS)
 				near[n++] = core->cpus[i] + 1;

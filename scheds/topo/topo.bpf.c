@@ -41,6 +41,17 @@
  * while both CPUs idle (topo_wake_affine()); changing wakers (hackbench)
  * do not qualify.
  *
+ * The two threads of a steady pair share one virtual clock
+ * (topo_pair_vtime()): the wakee carries on from its waker's, the
+ * waker's run so far included, at the wake-up, and again from where the
+ * waker's ended when it starts on the CPU the waker has just blocked on.
+ * At any time one of the two is runnable, so to the queue the pair is one
+ * task. With a clock each, charged only for its own runs, each thread
+ * earned a CPU hog's share while it slept through its partner's turn,
+ * and a pipe pair beside hogs got twice a hog's CPU time; EEVDF, which
+ * keeps a sleeper's lag instead of crediting its sleep, gives it about
+ * one. "Does it head the queue" above is asked with the shared clock.
+ *
  * A new task starts on an idle CPU of the domain with the most of them
  * (its parent's on a tie), on a wholly idle core there if it has one, as
  * EEVDF's fork balancing starts it in the idlest group: next to its
@@ -156,6 +167,9 @@ __u32 cpu_busy[TOPO_MAX_CPUS];		/* a task runs there */
 /* what it runs: its vtime and the time when it started, for preemption */
 __u64 cpu_run_vtime[TOPO_MAX_CPUS];
 __u64 cpu_run_start[TOPO_MAX_CPUS];
+/* the task that last blocked there, and its vtime then: see ops.running() */
+__u32 cpu_left_pid[TOPO_MAX_CPUS];
+__u64 cpu_left_vtime[TOPO_MAX_CPUS];
 __u64 balance_ticks;
 
 SK_COUNTERS(counters, struct topo_counters);
@@ -398,6 +412,26 @@ static __always_inline bool wakee_is_next(struct task_struct *p, struct topo_tas
 
 /* ---- wake-up placement ------------------------------------------------ */
 
+/*
+ * A steady partner's wakee carries on from its waker's clock
+ * (topo_pair_vtime()), the waker's run so far included: the waker is the
+ * task running here, which has not been charged for it yet. Only within
+ * one domain, whose clock both vtimes are measured against.
+ */
+static __always_inline void follow_waker(struct task_struct *p, struct topo_task *t, s32 this_cpu)
+{
+	struct task_struct *waker = bpf_get_current_task_btf();
+	struct topo_task *wt = task_ctx(waker);
+	u64 now = bpf_ktime_get_ns();
+	u32 dom = dom_of(this_cpu);
+
+	if (!wt || !wt->started_at || now <= wt->started_at || wt->dom != dom)
+		return;
+	p->scx.dsq_vtime = topo_pair_vtime(vtime_in(p, t, dom), waker->scx.dsq_vtime,
+					   now - wt->started_at, waker->scx.weight);
+	t->dom = dom;
+}
+
 static __always_inline s32 try_step(struct task_struct *p, struct topo_task *t, enum topo_step step,
 				    s32 prev_cpu, s32 this_cpu, u32 waker_llc, bool steady)
 {
@@ -584,6 +618,8 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		t->last_waker = waker;
 		t->sync_wake = sync;
 	}
+	if (steady)
+		follow_waker(p, t, this_cpu);
 	w.none_idle = !any_idle(p);
 	/* with no CPU idle the walk never reaches the steps it gates */
 	if (hot_ns && !w.none_idle)
@@ -821,6 +857,13 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 		return;
 
 	old = t->dom & (TOPO_MAX_DOMS - 1);
+	/*
+	 * Its steady partner has just blocked here after waking it: carry on
+	 * from where the partner's clock ended, its run after the wake-up
+	 * included, which select_cpu() could not see (topo_pair_vtime()).
+	 */
+	if (old == dom && cpu_valid(cpu) && t->last_waker && cpu_left_pid[cpu] == t->last_waker)
+		p->scx.dsq_vtime = topo_pair_vtime(p->scx.dsq_vtime, cpu_left_vtime[cpu], 0, 100);
 	if (old != dom) {
 		p->scx.dsq_vtime = topo_vtime_rebase(p->scx.dsq_vtime,
 						     dom_vtime[old],
@@ -875,6 +918,10 @@ void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
 	sk_counter_add(counters, busy_ns, ran);
 	/* weight is 100 at nice 0: heavier tasks age slower */
 	p->scx.dsq_vtime += ran * 100 / (p->scx.weight ?: 1);
+	if (cpu_valid(cpu)) {
+		cpu_left_pid[cpu] = runnable ? 0 : p->pid;
+		cpu_left_vtime[cpu] = p->scx.dsq_vtime;
+	}
 }
 
 /*

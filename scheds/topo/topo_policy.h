@@ -431,4 +431,22 @@ TOPO_PURE __u64 topo_vtime_rebase(__u64 vtime, __u64 old_clock,
 	return v;
 }
 
+/*
+ * The vtime a steady partner's wakee (topo_wake_steady()) starts from:
+ * where its waker's clock is at the wake-up, @waker_vtime as of the
+ * waker's last stop plus the @waker_ran ns it has run since at weight
+ * @waker_weight (100 at nice 0), or its own @vtime if that is further on.
+ * The two threads of a pipe pair take turns on one piece of work; with a
+ * clock each, charged only for its own runs, each earns a CPU hog's share
+ * while it sleeps through its partner's turn, and the pair gets twice
+ * what a hog gets. Sharing the clock makes the pair one task to the
+ * queue, as it is one runnable task at any time.
+ */
+TOPO_PURE __u64 topo_pair_vtime(__u64 vtime, __u64 waker_vtime, __u64 waker_ran, __u32 waker_weight)
+{
+	__u64 v = waker_vtime + waker_ran * 100 / (waker_weight ? waker_weight : 1);
+
+	return (__s64)(v - vtime) > 0 ? v : vtime;
+}
+
 #endif /* SCHEDKIT_TOPO_POLICY_H */

@@ -8,7 +8,9 @@
 # the kernel: the pair does its round trips with few migrations
 # (se.nr_migrations), and the hogs still get CPU time
 # (se.sum_exec_runtime): skipping the queue must not starve what waits
-# in it. The state and root/ops are checked during the run.
+# in it. And the pair, one runnable task at any time, gets about one
+# hog's CPU time, not two: its two threads share one clock
+# (topo_pair_vtime()). The state and root/ops are checked during the run.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/topo_lib.sh"
 
@@ -33,7 +35,8 @@ assert_eq topo "$(sk_ops)" "root/ops during the pair"
 trips=$(sed -n 's/.*trips=\([0-9]*\).*/\1/p' "$SK_TMP/pair")
 migs=$(sed -n 's/.*nr_migrations=\([0-9]*\).*/\1/p' "$SK_TMP/pair")
 hog_pct=$(sed -n 's/.*hogs_cpu_pct=\([0-9]*\).*/\1/p' "$SK_TMP/pair")
-[ -n "$trips" ] && [ -n "$migs" ] && [ -n "$hog_pct" ] ||
+per_hog=$(sed -n 's/.*pair_per_hog=\([0-9]*\)\.\([0-9]*\).*/\1\2/p' "$SK_TMP/pair")
+[ -n "$trips" ] && [ -n "$migs" ] && [ -n "$hog_pct" ] && [ -n "$per_hog" ] ||
 	fail "cannot read the pair's figures: $(cat "$SK_TMP/pair")"
 # Each round trip is two sync wake-ups. Other wake-ups (hogs' timers,
 # kernel threads) may queue; the pair's must mostly not.
@@ -50,6 +53,10 @@ hog_pct=$(sed -n 's/.*hogs_cpu_pct=\([0-9]*\).*/\1/p' "$SK_TMP/pair")
 # 2 hogs per CPU and a pair that needs at most one CPU between its two
 # tasks: the hogs' fair share is at least half the machine.
 [ "$hog_pct" -ge 25 ] || fail "the hogs got only $hog_pct% of the CPU time"
+# With a clock per thread the pair got 2.03-2.10 hogs' worth (EEVDF:
+# 0.93-0.99); pair_per_hog has two decimals, so 140 is 1.40.
+[ "$((10#$per_hog))" -le 140 ] ||
+	fail "the pair got $(sed -n 's/.*\(pair_per_hog=[0-9.]*\).*/\1/p' "$SK_TMP/pair") hogs' worth of CPU time"
 
 stop_sched INT || fail "scx_topo exited non-zero: $(cat "$SCHED_LOG")"
 wait_state disabled 10

@@ -702,6 +702,24 @@ static void test_vtime_rebase_keeps_lag_and_caps_credit(void **state)
 			 100 - 10);
 }
 
+static void test_pair_vtime_follows_the_wakers_clock(void **state)
+{
+	const __u64 ms = 1000000;
+
+	/* asleep at 10 ms while its partner ran on to 30 ms, 2 of it just now */
+	assert_int_equal(topo_pair_vtime(10 * ms, 28 * ms, 2 * ms, 100), 30 * ms);
+	/* its own clock is further on: kept */
+	assert_int_equal(topo_pair_vtime(40 * ms, 28 * ms, 2 * ms, 100), 40 * ms);
+	/* a heavier waker's run counts for less, a lighter one's for more */
+	assert_int_equal(topo_pair_vtime(0, 28 * ms, 2 * ms, 200), 29 * ms);
+	assert_int_equal(topo_pair_vtime(0, 28 * ms, 2 * ms, 50), 32 * ms);
+	/* no weight: counted as 1, not a division by zero */
+	assert_int_equal(topo_pair_vtime(0, 0, 3, 0), 300);
+	/* clocks near wrap-around compare as distances */
+	assert_int_equal(topo_pair_vtime(~0ULL - ms, ~0ULL - 2 * ms, 3 * ms, 100), ms - 1);
+	assert_int_equal(topo_pair_vtime(5 * ms, ~0ULL - 2 * ms, ms, 100), 5 * ms);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_balance_moves_at_most_what_is_queued),
 		cmocka_unit_test(test_migration_classes),
 		cmocka_unit_test(test_vtime_rebase_keeps_lag_and_caps_credit),
+		cmocka_unit_test(test_pair_vtime_follows_the_wakers_clock),
 		cmocka_unit_test(test_wake_preempts_hogs_not_equals),
 	};
 

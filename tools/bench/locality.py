@@ -148,21 +148,35 @@ def timed(fn, *args):
 
 
 def sched_fields(pids):
-    """Per pid: se.nr_migrations (the kernel's own count) and
-    se.sum_exec_runtime (ms), from /proc/PID/sched."""
+    """Per pid: se.nr_migrations (the kernel's own count),
+    se.sum_exec_runtime (ms) and the involuntary context switches
+    (preemptions), from /proc/PID/sched."""
     out = {}
     for p in pids:
-        migr = run = 0.0
+        migr = run = preempt = 0.0
         try:
             for line in open("/proc/%d/sched" % p):
                 if line.startswith("se.nr_migrations"):
                     migr = int(line.split(":")[1])
                 elif line.startswith("se.sum_exec_runtime"):
                     run = float(line.split(":")[1])
+                elif line.startswith("nr_involuntary_switches"):
+                    preempt = int(line.split(":")[1])
         except OSError:
             pass
-        out[p] = (migr, run)
+        out[p] = (migr, run, preempt)
     return out
+
+
+def ipis():
+    """Rescheduling and function-call interrupts so far, all CPUs: the
+    kicks and remote wake-ups a scheduler sends."""
+    n = 0
+    for line in open("/proc/interrupts"):
+        f = line.split()
+        if f and f[0] in ("RES:", "CAL:"):
+            n += sum(int(x) for x in f[1:] if x.isdigit())
+    return n
 
 
 def trace_lost():
@@ -237,9 +251,11 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     c0, tc0 = timed(lambda: {fd: read_counter(fd) for _, fd in counters})
     s0, ts0 = timed(sched_fields, pids)
     b0 = busy_per_cpu()
+    i0 = ipis()
     trace_ctl(True)
     time.sleep(seconds)
     trace_ctl(False)
+    i1 = ipis()
     b1 = busy_per_cpu()
     s1, ts1 = timed(sched_fields, pids)
     c1, tc1 = timed(lambda: {fd: read_counter(fd) for _, fd in counters})
@@ -314,6 +330,7 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
     # other kind (a smaller share, same work per CPU-second)
     hog_run = sum(s1[p][1] - s0[p][1] for p in hog_pids) / 1000.0
     pair_run = sum(s1[p][1] - s0[p][1] for p in pids if p not in hog_pids) / 1000.0
+    hog_preempt = sum(s1[p][2] - s0[p][2] for p in hog_pids)
     cpu_s = (ts1 - ts0) * len(llc)
     return {
         name + "_tasks": 2 * pairs + hogs,
@@ -332,6 +349,9 @@ def phase(name, pairs, hogs, seconds, tmp, llc, node):
         name + "_pair_cpu_pct": round(100.0 * pair_run / cpu_s, 2) if cpu_s else 0.0,
         name + "_hog_loops_per_cpu_s": round(loops / hog_run, 1) if hog_run else 0.0,
         name + "_trips_per_cpu_s": round(trips / pair_run, 1) if pair_run else 0.0,
+        # a hog is only ever switched out involuntarily: its slices
+        name + "_hog_preempt_per_cpu_s": round(hog_preempt / hog_run, 1) if hog_run else 0.0,
+        name + "_ipi_per_s": round((i1 - i0) / seconds, 1),
         name + "_trace_lost": trace_lost(),
     }
 

@@ -233,6 +233,8 @@ static const struct metric_info headline[] = {
 	{ "locality", "many_hog_cpu_pct", "many: hogs' CPU (%)", 0 },
 	{ "locality", "many_trips_per_cpu_s", "many: trips/CPU-s", +1 },
 	{ "locality", "many_hog_loops_per_cpu_s", "many: hog loops/CPU-s", +1 },
+	{ "locality", "many_hog_preempt_per_cpu_s", "many: hog preemptions/CPU-s", -1 },
+	{ "locality", "many_ipi_per_s", "many: IPIs/s", -1 },
 	{ "locality", "many_imbalance", "many: LLC busy max/min", -1 },
 	{ "locality", "many_idle_pct", "many: CPU idle (%)", -1 },
 	{ "switch", "gap_p50_ms", "gap p50 (ms)", -1 },
