@@ -857,13 +857,6 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 		return;
 
 	old = t->dom & (TOPO_MAX_DOMS - 1);
-	/*
-	 * Its steady partner has just blocked here after waking it: carry on
-	 * from where the partner's clock ended, its run after the wake-up
-	 * included, which select_cpu() could not see (topo_pair_vtime()).
-	 */
-	if (old == dom && cpu_valid(cpu) && t->last_waker && cpu_left_pid[cpu] == t->last_waker)
-		p->scx.dsq_vtime = topo_pair_vtime(p->scx.dsq_vtime, cpu_left_vtime[cpu], 0, 100);
 	if (old != dom) {
 		p->scx.dsq_vtime = topo_vtime_rebase(p->scx.dsq_vtime,
 						     dom_vtime[old],
@@ -872,6 +865,15 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 		sk_counter_add(counters, remote_dispatches, 1);
 	} else {
 		sk_counter_add(counters, local_dispatches, 1);
+		/*
+		 * Its steady partner has just blocked here after waking it:
+		 * carry on from where the partner's clock ended, its run after
+		 * the wake-up included, which select_cpu() could not see
+		 * (topo_pair_vtime()).
+		 */
+		if (cpu_valid(cpu) && t->last_waker && cpu_left_pid[cpu] == t->last_waker)
+			p->scx.dsq_vtime =
+				topo_pair_vtime(p->scx.dsq_vtime, cpu_left_vtime[cpu], 0, 100);
 	}
 	if (sk_time_before(dom_vtime[dom], p->scx.dsq_vtime))
 		dom_vtime[dom] = p->scx.dsq_vtime;
