@@ -7,7 +7,7 @@
 # hog there. A hog so preempted in the full LLC is queued while the other
 # LLC has an idle CPU. With --cache-hot-us 0 that CPU steals it at once,
 # so the hogs hop between the LLCs at every kick; with --cache-hot-us
-# 2000 the hog, which ran a moment ago, waits the kicker's turn on its
+# 10000 the hog, which ran a moment ago, waits the kicker's turn on its
 # own CPU (EEVDF's task_hot() decides the same). The hogs' cross-LLC
 # migrations, from the kernel's sched_migrate_task tracepoint, must fall
 # to a tenth (moves within the half-idle LLC go on either way), and the
@@ -77,10 +77,13 @@ run() {
 
 run 0
 cold=$CROSS
-# 2 ms rather than the default 0.5: the kicker's 100 us turn can take
-# several times that in a TCG guest, and the hog must still be hot when
-# it ends
-run 2000
+# 10 ms rather than the default 0.5: the hog must still be hot when the
+# kicker's turn ends, and that turn can last the time the host leaves
+# the kicker's vCPU thread off its 2 cores (4 vCPUs on 2 cores). At 2 ms
+# the hogs still crossed 13-36 times against 146-244 without the rule,
+# the cross-LLC steals of hogs that had waited that long: cold by the
+# rule's own measure.
+run 10000
 hot=$CROSS
 topo_check trace-event off
 [ "$cold" -ge 20 ] ||
