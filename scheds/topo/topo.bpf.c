@@ -765,6 +765,17 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (t)
 		t->sync_wake = false;
+	if (t && t->handed_over) {
+		t->handed_over = false;
+		if (!(enq_flags & SCX_ENQ_WAKEUP) && cpu == (s32)bpf_get_smp_processor_id() &&
+		    wakee_is_next(p, t, dom)) {
+			p->scx.dsq_vtime = vtime_in(p, t, dom);
+			t->dom = dom;
+			scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
+			sk_counter_add(counters, enqueued, 1);
+			return;
+		}
+	}
 
 	/*
 	 * A task whose affinity just changed may sit on a CPU it can no
@@ -779,17 +790,6 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	if (t) {
 		vtime = vtime_in(p, t, dom);
 		t->dom = dom;
-	}
-	/* it handed this CPU to its partner (hand_over()): next in line */
-	if (t && t->handed_over) {
-		t->handed_over = false;
-		p->scx.dsq_vtime = vtime;
-		if (!(enq_flags & SCX_ENQ_WAKEUP) && cpu == (s32)bpf_get_smp_processor_id() &&
-		    wakee_is_next(p, t, dom)) {
-			scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
-			sk_counter_add(counters, enqueued, 1);
-			return;
-		}
 	}
 	scx_bpf_dispatch_vtime(p, dom, slice_ns, vtime, enq_flags);
 	sk_counter_add(counters, enqueued, 1);
