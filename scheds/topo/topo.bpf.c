@@ -21,12 +21,7 @@
  * queue (nothing earlier in virtual time), and goes straight onto the
  * waker's CPU's local queue: that CPU would take it from the shared queue
  * next anyway, and skipping the queue saves each round trip of a pair
- * beside hogs two callbacks and the queue's lock. The waker hands the
- * CPU over at once (a preemption, as EEVDF's wake-up preemption does)
- * rather than at its next block: the partner's answer then finds it
- * still runnable, so a round trip costs one wake-up and one sleep, not
- * two, and the waker goes back on the CPU's local queue behind the
- * wakee when it too would head the domain's queue. Only a steady partner:
+ * beside hogs two callbacks and the queue's lock. Only a steady partner:
  * sync is a hint, and a waker that goes on running (hackbench's senders)
  * would keep such a wakee waiting for up to a slice, where a CPU of the
  * LLC that frees up takes it from the shared queue. Then the previous
@@ -73,9 +68,8 @@
  * least 1 ms and is at least 1 ms of vtime ahead (topo_wake_preempts()):
  * the kicked CPU then takes the wakee, the earliest task on the queue.
  * Without it a task that sleeps often waited behind CPU hogs for a whole
- * slice on every wake-up. A sync wake-up preempts no other CPU: its
- * waker is about to sleep and its CPU takes the head of the queue (a
- * steady partner preempts just its waker, above); and a steady
+ * slice on every wake-up. A sync wake-up preempts no one: its waker is
+ * about to sleep and its CPU takes the head of the queue; and a steady
  * partner is queued in the waker's domain rather than its own, so that a
  * pipe pair beside hogs ends up in one LLC and takes turns on one CPU.
  *
@@ -193,9 +187,7 @@ struct topo_task {
 	u64 started_at;		/* when it last started running */
 	u64 stopped_at;		/* and stopped, for topo_cache_hot() */
 	u32 last_waker;		/* thread that last woke it synchronously */
-	u32 last_wakee;		/* steady partner it last handed its CPU to */
 	bool sync_wake;		/* this wake-up's waker is about to sleep */
-	bool handed_over;	/* preempted by that partner, not yet queued */
 };
 
 struct {
@@ -440,23 +432,6 @@ static __always_inline void follow_waker(struct task_struct *p, struct topo_task
 	t->dom = dom;
 }
 
-/*
- * The waker of steady partner @p gives @p its CPU at once rather than at
- * its own next block, as EEVDF's wake-up preemption does. The partner's
- * answer then finds the waker still runnable, not asleep: a round trip
- * costs one wake-up instead of two. enqueue() puts the waker back on its
- * CPU behind @p when it would head the queue anyway.
- */
-static __always_inline void hand_over(struct task_struct *p)
-{
-	struct topo_task *wt = task_ctx(bpf_get_current_task_btf());
-
-	if (!wt)
-		return;
-	wt->last_wakee = p->pid;
-	wt->handed_over = true;
-}
-
 static __always_inline s32 try_step(struct task_struct *p, struct topo_task *t, enum topo_step step,
 				    s32 prev_cpu, s32 this_cpu, u32 waker_llc, bool steady)
 {
@@ -692,9 +667,6 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		p->scx.dsq_vtime = vtime_in(p, t, dom);
 		t->dom = dom;
 		t->sync_wake = false;
-		hand_over(p);
-		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, SCX_ENQ_PREEMPT);
-		return cpu;
 	}
 	scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);
 	return cpu;
@@ -765,17 +737,6 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 
 	if (t)
 		t->sync_wake = false;
-	if (t && t->handed_over) {
-		t->handed_over = false;
-		if (!(enq_flags & SCX_ENQ_WAKEUP) && cpu == (s32)bpf_get_smp_processor_id() &&
-		    wakee_is_next(p, t, dom)) {
-			p->scx.dsq_vtime = vtime_in(p, t, dom);
-			t->dom = dom;
-			scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
-			sk_counter_add(counters, enqueued, 1);
-			return;
-		}
-	}
 
 	/*
 	 * A task whose affinity just changed may sit on a CPU it can no
@@ -905,14 +866,12 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 	} else {
 		sk_counter_add(counters, local_dispatches, 1);
 		/*
-		 * Its steady partner has just blocked here, after waking it
-		 * or after it handed the partner this CPU: carry on from
-		 * where the partner's clock ended, the partner's run included,
-		 * which neither select_cpu() nor enqueue() could see
+		 * Its steady partner has just blocked here after waking it:
+		 * carry on from where the partner's clock ended, its run after
+		 * the wake-up included, which select_cpu() could not see
 		 * (topo_pair_vtime()).
 		 */
-		if (cpu_valid(cpu) && cpu_left_pid[cpu] &&
-		    (cpu_left_pid[cpu] == t->last_waker || cpu_left_pid[cpu] == t->last_wakee))
+		if (cpu_valid(cpu) && t->last_waker && cpu_left_pid[cpu] == t->last_waker)
 			p->scx.dsq_vtime =
 				topo_pair_vtime(p->scx.dsq_vtime, cpu_left_vtime[cpu], 0, 100);
 	}
@@ -961,8 +920,6 @@ void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
 	sk_counter_add(counters, busy_ns, ran);
 	/* weight is 100 at nice 0: heavier tasks age slower */
 	p->scx.dsq_vtime += ran * 100 / (p->scx.weight ?: 1);
-	if (!runnable)
-		t->handed_over = false;
 	if (cpu_valid(cpu)) {
 		cpu_left_pid[cpu] = runnable ? 0 : p->pid;
 		cpu_left_vtime[cpu] = p->scx.dsq_vtime;
