@@ -147,6 +147,8 @@ static int configure(struct sk_sched *sk, void *skel)
 			"wake-ups placed on an idle CPU of the previous LLC"), \
 	SK_STAT_COUNTER("wake_waker_llc", SK_UNIT_COUNT,		\
 			"sync wake-ups placed in the waker's LLC"),	\
+	SK_STAT_COUNTER("wake_idle_llc", SK_UNIT_COUNT,			\
+			"sync wake-ups of a steady partner placed in a wholly idle LLC of the node"), \
 	SK_STAT_COUNTER("wake_waker_cpu", SK_UNIT_COUNT,		\
 			"sync wake-ups queued for the waker's CPU"),	\
 	SK_STAT_COUNTER("wake_node", SK_UNIT_COUNT,			\
@@ -401,7 +403,8 @@ static int add_domains(struct sk_sched *sk, void *skel, struct json_object *top)
 		get_u64(top, "wake_llc") + get_u64(top, "wake_waker_llc") +
 		get_u64(top, "wake_waker_cpu");
 	local = wakes;
-	wakes += get_u64(top, "wake_node") + get_u64(top, "wake_any");
+	wakes += get_u64(top, "wake_idle_llc") + get_u64(top, "wake_node") +
+		 get_u64(top, "wake_any");
 
 	ret |= json_object_object_add(top, "domain", json_object_new_string(
 				layout.kind == TOPO_DOM_NODE ? "node" : "llc"));

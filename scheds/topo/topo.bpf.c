@@ -34,7 +34,13 @@
  * would start with a cold cache. So does a steady partner, however long
  * it slept: what it works on next is what its partner just wrote, in the
  * waker's LLC, and moved to another LLC it would draw its partner after
- * it at the next round trip.
+ * it at the next round trip. Unless that LLC, in the same node, has every
+ * CPU idle: tried before the waker's CPU, it lets a pair that takes turns
+ * on one CPU of a crowded LLC (two pairs forked into one LLC in a row)
+ * move there whole and get a CPU each. Nothing else would move it: its
+ * tasks wait on the waker's CPU's own queue, where neither a stealing CPU
+ * nor the balancer looks, and a whole idle LLC taken is idle no more, so
+ * the pair does not come back.
  * One exception: a synchronous wake-up from another LLC by the same thread
  * as last time (a steady partner, as in a pipe ping-pong) tries the
  * waker's LLC first, else a pair that started in two LLCs would stay split
@@ -432,6 +438,38 @@ static __always_inline void follow_waker(struct task_struct *p, struct topo_task
 	t->dom = dom;
 }
 
+/*
+ * An idle CPU @p may use in an LLC of @node whose CPUs are all idle
+ * (topo_step IDLE_LLC); -1 when there is none. The lowest such LLC: any
+ * would do, the pair that moves there leaves it busy.
+ */
+static __always_inline s32 idle_llc_cpu(struct task_struct *p, u32 node)
+{
+	struct bpf_cpumask *m, *found = NULL;
+	const struct cpumask *idle;
+	s32 first;
+	u32 l;
+
+	idle = scx_bpf_get_idle_cpumask();
+	for (l = 0; l < TOPO_MAX_DOMS; l++) {
+		if (l >= nr_llcs)
+			break;
+		m = lookup_mask(&llc_masks, l);
+		if (!m)
+			continue;
+		first = bpf_cpumask_first(sk_cpumask(m));
+		if (!cpu_valid(first) || cpu_to_node[first] != node)
+			continue;
+		if (bpf_cpumask_subset(sk_cpumask(m), idle) &&
+		    bpf_cpumask_intersects(sk_cpumask(m), p->cpus_ptr)) {
+			found = m;
+			break;
+		}
+	}
+	scx_bpf_put_idle_cpumask(idle);
+	return found ? pick_idle_in(p, found, 0) : -1;
+}
+
 static __always_inline s32 try_step(struct task_struct *p, struct topo_task *t, enum topo_step step,
 				    s32 prev_cpu, s32 this_cpu, u32 waker_llc, bool steady)
 {
@@ -451,6 +489,8 @@ static __always_inline s32 try_step(struct task_struct *p, struct topo_task *t, 
 		return pick_idle_in(p, lookup_mask(&llc_masks, prev.llc), 0);
 	case TOPO_STEP_WAKER_LLC:
 		return pick_idle_in(p, lookup_mask(&llc_masks, waker_llc), 0);
+	case TOPO_STEP_IDLE_LLC:
+		return idle_llc_cpu(p, prev.node);
 	case TOPO_STEP_WAKER_CPU:
 		if (!bpf_cpumask_test_cpu(this_cpu, p->cpus_ptr))
 			return -1;
@@ -481,6 +521,9 @@ static __always_inline void count_step(enum topo_step step)
 		break;
 	case TOPO_STEP_WAKER_LLC:
 		sk_counter_add(counters, wake_waker_llc, 1);
+		break;
+	case TOPO_STEP_IDLE_LLC:
+		sk_counter_add(counters, wake_idle_llc, 1);
 		break;
 	case TOPO_STEP_WAKER_CPU:
 		sk_counter_add(counters, wake_waker_cpu, 1);

@@ -37,6 +37,7 @@ enum topo_step {
 	TOPO_STEP_LLC_CORE,	/* a core with all SMT siblings idle, prev LLC */
 	TOPO_STEP_LLC,		/* any CPU of the previous LLC */
 	TOPO_STEP_WAKER_LLC,	/* sync wake-up: the waker's LLC */
+	TOPO_STEP_IDLE_LLC,	/* steady partner: a wholly idle LLC, prev node */
 	TOPO_STEP_WAKER_CPU,	/* sync wake-up: the waker's CPU, nothing queued */
 	TOPO_STEP_NODE,		/* the previous CPU's NUMA node */
 	TOPO_STEP_ANY,		/* anywhere */
@@ -109,7 +110,13 @@ TOPO_PURE bool topo_wake_affine(bool sync, __u32 waker_llc, __u32 prev_llc,
  * waits in an LLC of the pair rather than go to another. Sent to an idle
  * CPU elsewhere, it draws its partner after it at the next round trip
  * (@affine), so the whole pair moves for a wait that the waker's going
- * to sleep ends at once.
+ * to sleep ends at once. Except to an LLC of its node whose CPUs are all
+ * idle (IDLE_LLC, before the waker's CPU): there the pair that moves
+ * whole gains a CPU each instead of taking turns on one in a crowded LLC,
+ * and it cannot come back, since it leaves a free CPU behind and the LLC
+ * it took is idle no more. Neither the balancer nor a stealing CPU could
+ * do that move: a partner waits on the waker's CPU's own queue, never on
+ * its domain's.
  */
 struct topo_wake {
 	bool smt;
@@ -145,10 +152,12 @@ TOPO_PURE enum topo_step topo_step_next(enum topo_step step,
 		if (w->other_llc && !w->affine)
 			return TOPO_STEP_WAKER_LLC;
 		if (w->sync)
-			return TOPO_STEP_WAKER_CPU;
+			return w->steady ? TOPO_STEP_IDLE_LLC : TOPO_STEP_WAKER_CPU;
 		return w->hot ? TOPO_STEP_QUEUE : TOPO_STEP_NODE;
 	case TOPO_STEP_WAKER_LLC:
 		return w->affine ? TOPO_STEP_PREV : TOPO_STEP_WAKER_CPU;
+	case TOPO_STEP_IDLE_LLC:
+		return TOPO_STEP_WAKER_CPU;
 	case TOPO_STEP_WAKER_CPU:
 		return w->hot || w->steady ? TOPO_STEP_QUEUE : TOPO_STEP_NODE;
 	case TOPO_STEP_NODE:

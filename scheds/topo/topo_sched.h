@@ -38,6 +38,7 @@ struct topo_counters {
 	__u64 wake_llc_core;	/* a wholly idle core in the previous LLC */
 	__u64 wake_llc;		/* an idle CPU in the previous LLC */
 	__u64 wake_waker_llc;	/* sync wake-up: idle CPU in the waker's LLC */
+	__u64 wake_idle_llc;	/* steady partner: a wholly idle LLC */
 	__u64 wake_waker_cpu;	/* sync wake-up: queued for the waker's CPU */
 	__u64 wake_node;	/* an idle CPU in the previous CPU's node */
 	__u64 wake_any;		/* any idle CPU */

@@ -17,6 +17,7 @@ starting one costs about a second in a 16-vCPU TCG guest.
       interpreter: a shell loop starting python per poll would spend
       seconds per start in a loaded guest.
   topo_check.py pairs LABEL [--seconds S] [--pairs N] [--max-cross-per-1k X]
+                    [--hogs COMM] [--start-on CPULIST] [--apart]
       N pipe ping-pong pairs; after a 1 s warm-up, S seconds of the
       kernel's sched:sched_migrate_task tracepoint. Prints "LABEL cross=
       same= trips= nr_migrations= ends=": the pairs' traced migrations
@@ -28,7 +29,10 @@ starting one costs about a second in a 16-vCPU TCG guest.
       the machine's CPU time that tasks whose name starts with COMM, and
       the pairs, got in the S seconds; "hogs=": how many of those tasks ran
       1 ms or more; "pair_per_hog=": a pair's CPU time (both tasks)
-      against such a hog's, on average.
+      against such a hog's, on average. With --start-on CPULIST, the pair
+      tasks start confined to those CPUs and may use every online CPU
+      from 0.5 s on, before the warm-up; with --apart, fails unless the
+      pairs end in as many LLCs as there are pairs.
 
   topo_check.py trace-event on|off
       switches sched:sched_migrate_task; only with no workload running
@@ -248,8 +252,10 @@ def traced_migrations(pids, llc):
     return cross, same
 
 
-def pair_task(r, w, first, end, out):
+def pair_task(r, w, first, end, out, start_on):
     trips = 0
+    if start_on:
+        os.sched_setaffinity(0, start_on)
     try:
         if first:
             os.write(w, b"x")
@@ -290,7 +296,7 @@ def runtimes_ns(prefix):
     return out
 
 
-def pairs(label, seconds, npairs, max_cross, hogs=None):
+def pairs(label, seconds, npairs, max_cross, hogs=None, start_on=None, apart=False):
     if not os.path.isdir(TR + "/events/sched/sched_migrate_task"):
         die("no sched:sched_migrate_task tracepoint under " + TR)
     llc = llc_of()
@@ -310,12 +316,16 @@ def pairs(label, seconds, npairs, max_cross, hogs=None):
                 for fd in fds:
                     if fd not in (r, w):
                         os.close(fd)
-                pair_task(r, w, first, end, wr)
+                pair_task(r, w, first, end, wr, start_on)
                 os._exit(0)
             pids.append(pid)
         for fd in fds:
             os.close(fd)
     os.close(wr)
+    if start_on:
+        time.sleep(0.5)
+        for p in pids:
+            os.sched_setaffinity(p, online_cpus())
     time.sleep(1)
     with open(TR + "/trace", "w"):
         pass
@@ -369,6 +379,8 @@ def pairs(label, seconds, npairs, max_cross, hogs=None):
         a, b = results[pids[i]][2], results[pids[i + 1]][2]
         if llc.get(a) != llc.get(b):
             die("a pair ended split across LLCs: " + text)
+    if apart and len(set(llc.get(results[p][2]) for p in pids)) < npairs:
+        die("the pairs ended crowded into fewer LLCs than pairs: " + text)
 
 
 def main():
@@ -390,15 +402,25 @@ def main():
         print("cross=%d same=%d" % (cross, same))
     elif args[:1] == ["pairs"] and len(args) >= 2:
         opts = {"--seconds": 4.0, "--pairs": 2, "--max-cross-per-1k": None,
-                "--hogs": None}
+                "--hogs": None, "--start-on": None, "--apart": False}
         rest = args[2:]
         while rest:
+            if rest[0] == "--apart":
+                opts["--apart"] = True
+                rest = rest[1:]
+                continue
             if rest[0] not in opts or len(rest) < 2:
                 die("pairs: bad option " + rest[0])
-            opts[rest[0]] = rest[1] if rest[0] == "--hogs" else float(rest[1])
+            if rest[0] == "--hogs":
+                opts[rest[0]] = rest[1]
+            elif rest[0] == "--start-on":
+                opts[rest[0]] = cpus_of(rest[1])
+            else:
+                opts[rest[0]] = float(rest[1])
             rest = rest[2:]
         pairs(args[1], opts["--seconds"], int(opts["--pairs"]),
-              opts["--max-cross-per-1k"], opts["--hogs"])
+              opts["--max-cross-per-1k"], opts["--hogs"], opts["--start-on"],
+              opts["--apart"])
     else:
         die("usage: see the top of " + sys.argv[0])
 

@@ -368,7 +368,8 @@ static void test_place_pulls_steady_partner_to_waker_llc(void **state)
 /*
  * A steady partner, whether its waker runs in another LLC or in its own,
  * waits in the pair's LLCs for the waker's CPU rather than take an idle
- * CPU of another LLC, which its partner would follow it to.
+ * CPU of another LLC, which its partner would follow it to; only a wholly
+ * idle LLC comes before the waker's CPU.
  */
 static void test_place_keeps_steady_partner_in_the_pairs_llcs(void **state)
 {
@@ -376,14 +377,40 @@ static void test_place_keeps_steady_partner_in_the_pairs_llcs(void **state)
 
 	same.steady = true;
 	ASSERT_ORDER(&partner, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
-		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU);
-	ASSERT_ORDER(&same, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC,
+		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_IDLE_LLC,
 		     TOPO_STEP_WAKER_CPU);
+	ASSERT_ORDER(&same, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC,
+		     TOPO_STEP_IDLE_LLC, TOPO_STEP_WAKER_CPU);
 	assert_int_equal(place_only(TOPO_STEP_NODE, &same), TOPO_STEP_QUEUE);
 	assert_int_equal(place_only(TOPO_STEP_ANY, &partner), TOPO_STEP_QUEUE);
 	/* a sync wake-up from changing wakers may still go there */
 	assert_int_equal(place_only(TOPO_STEP_NODE, &sync_same), TOPO_STEP_NODE);
 	assert_int_equal(place_only(TOPO_STEP_ANY, &sync_other), TOPO_STEP_ANY);
+}
+
+/*
+ * A steady pair taking turns on one CPU of a crowded LLC moves whole to
+ * an LLC with every CPU idle, cache-hot or not, rather than to its
+ * waker's CPU; an idle CPU of its own LLC still comes first, and wakees
+ * that are not steady partners never take that step.
+ */
+static void test_place_moves_crowded_pair_to_an_idle_llc(void **state)
+{
+	struct topo_wake same = sync_same, hot = partner;
+	bool found[TOPO_NR_STEPS] = { false };
+
+	same.steady = true;
+	hot.hot = true;
+	found[TOPO_STEP_IDLE_LLC] = true;
+	found[TOPO_STEP_WAKER_CPU] = true;
+	assert_int_equal(topo_place(found, &same), TOPO_STEP_IDLE_LLC);
+	assert_int_equal(topo_place(found, &partner), TOPO_STEP_IDLE_LLC);
+	assert_int_equal(topo_place(found, &hot), TOPO_STEP_IDLE_LLC);
+	assert_int_equal(topo_place(found, &sync_same), TOPO_STEP_WAKER_CPU);
+	assert_int_equal(topo_place(found, &sync_other), TOPO_STEP_WAKER_CPU);
+	assert_int_equal(place_only(TOPO_STEP_IDLE_LLC, &plain), TOPO_STEP_QUEUE);
+	found[TOPO_STEP_LLC] = true;
+	assert_int_equal(topo_place(found, &same), TOPO_STEP_LLC);
 }
 
 /*
@@ -443,7 +470,8 @@ static void test_place_keeps_cache_hot_task_in_its_llc(void **state)
 	ASSERT_ORDER(&hot_sync, TOPO_STEP_PREV, TOPO_STEP_LLC_CORE, TOPO_STEP_LLC,
 		     TOPO_STEP_WAKER_LLC, TOPO_STEP_WAKER_CPU);
 	ASSERT_ORDER(&hot_partner, TOPO_STEP_WAKER_LLC, TOPO_STEP_PREV,
-		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_WAKER_CPU);
+		     TOPO_STEP_LLC_CORE, TOPO_STEP_LLC, TOPO_STEP_IDLE_LLC,
+		     TOPO_STEP_WAKER_CPU);
 	assert_int_equal(place_only(TOPO_STEP_NODE, &hot), TOPO_STEP_QUEUE);
 	assert_int_equal(place_only(TOPO_STEP_NODE, &plain), TOPO_STEP_NODE);
 	assert_int_equal(place_only(TOPO_STEP_ANY, &hot_sync), TOPO_STEP_QUEUE);
@@ -741,6 +769,7 @@ int main(void)
 		cmocka_unit_test(test_place_keeps_steady_partner_in_the_pairs_llcs),
 		cmocka_unit_test(test_fork_starts_in_the_idlest_domain),
 		cmocka_unit_test(test_fork_without_idle_cpu_joins_the_shortest_queue),
+		cmocka_unit_test(test_place_moves_crowded_pair_to_an_idle_llc),
 		cmocka_unit_test(test_place_keeps_cache_hot_task_in_its_llc),
 		cmocka_unit_test(test_cache_hot_lasts_hot_ns_after_the_last_run),
 		cmocka_unit_test(test_place_queues_when_nothing_is_idle),
