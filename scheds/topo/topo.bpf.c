@@ -21,7 +21,12 @@
  * queue (nothing earlier in virtual time), and goes straight onto the
  * waker's CPU's local queue: that CPU would take it from the shared queue
  * next anyway, and skipping the queue saves each round trip of a pair
- * beside hogs two callbacks and the queue's lock. Only a steady partner:
+ * beside hogs two callbacks and the queue's lock. The waker hands the
+ * CPU over at once (a preemption, as EEVDF's wake-up preemption does)
+ * rather than at its next block: the partner's answer then finds it
+ * still runnable, so a round trip costs one wake-up and one sleep, not
+ * two, and the waker goes back on the CPU's local queue behind the
+ * wakee when it too would head the domain's queue. Only a steady partner:
  * sync is a hint, and a waker that goes on running (hackbench's senders)
  * would keep such a wakee waiting for up to a slice, where a CPU of the
  * LLC that frees up takes it from the shared queue. Then the previous
@@ -74,8 +79,9 @@
  * least 1 ms and is at least 1 ms of vtime ahead (topo_wake_preempts()):
  * the kicked CPU then takes the wakee, the earliest task on the queue.
  * Without it a task that sleeps often waited behind CPU hogs for a whole
- * slice on every wake-up. A sync wake-up preempts no one: its waker is
- * about to sleep and its CPU takes the head of the queue; and a steady
+ * slice on every wake-up. A sync wake-up preempts no other CPU: its
+ * waker is about to sleep and its CPU takes the head of the queue (a
+ * steady partner preempts just its waker, above); and a steady
  * partner is queued in the waker's domain rather than its own, so that a
  * pipe pair beside hogs ends up in one LLC and takes turns on one CPU.
  *
@@ -193,7 +199,9 @@ struct topo_task {
 	u64 started_at;		/* when it last started running */
 	u64 stopped_at;		/* and stopped, for topo_cache_hot() */
 	u32 last_waker;		/* thread that last woke it synchronously */
+	u32 last_wakee;		/* steady partner it last handed its CPU to */
 	bool sync_wake;		/* this wake-up's waker is about to sleep */
+	bool handed_over;	/* preempted by that partner, not yet queued */
 };
 
 struct {
@@ -422,9 +430,11 @@ static __always_inline bool wakee_is_next(struct task_struct *p, struct topo_tas
  * A steady partner's wakee carries on from its waker's clock
  * (topo_pair_vtime()), the waker's run so far included: the waker is the
  * task running here, which has not been charged for it yet. Only within
- * one domain, whose clock both vtimes are measured against.
+ * one domain, whose clock both vtimes are measured against. Returns the
+ * waker's context, for hand_over().
  */
-static __always_inline void follow_waker(struct task_struct *p, struct topo_task *t, s32 this_cpu)
+static __always_inline struct topo_task *follow_waker(struct task_struct *p, struct topo_task *t,
+							s32 this_cpu)
 {
 	struct task_struct *waker = bpf_get_current_task_btf();
 	struct topo_task *wt = task_ctx(waker);
@@ -432,10 +442,27 @@ static __always_inline void follow_waker(struct task_struct *p, struct topo_task
 	u32 dom = dom_of(this_cpu);
 
 	if (!wt || !wt->started_at || now <= wt->started_at || wt->dom != dom)
-		return;
+		return wt;
 	p->scx.dsq_vtime = topo_pair_vtime(vtime_in(p, t, dom), waker->scx.dsq_vtime,
 					   now - wt->started_at, waker->scx.weight);
 	t->dom = dom;
+	return wt;
+}
+
+/*
+ * The waker of steady partner @p (@wt, as follow_waker() found it) gives
+ * @p its CPU at once rather than at its own next block, as EEVDF's
+ * wake-up preemption does. The partner's answer then finds the waker
+ * still runnable, not asleep: a round trip costs one wake-up instead of
+ * two. enqueue() puts the waker back on its CPU behind @p when it would
+ * head the queue anyway.
+ */
+static __always_inline void hand_over(struct task_struct *p, struct topo_task *wt)
+{
+	if (!wt)
+		return;
+	wt->last_wakee = p->pid;
+	wt->handed_over = true;
 }
 
 /*
@@ -623,7 +650,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 {
 	s32 this_cpu = bpf_get_smp_processor_id(), cpu = -1;
 	u32 waker_llc = TOPO_NONE, waker = 0, dom;
-	struct topo_task *t = task_ctx(p);
+	struct topo_task *t = task_ctx(p), *wt = NULL;
 	struct topo_wake w = { .smt = smt, .nr_nodes = nr_nodes };
 	bool sync, steady = false;
 	enum topo_step step;
@@ -662,7 +689,7 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		t->sync_wake = sync;
 	}
 	if (steady)
-		follow_waker(p, t, this_cpu);
+		wt = follow_waker(p, t, this_cpu);
 	w.none_idle = !any_idle(p);
 	/* with no CPU idle the walk never reaches the steps it gates */
 	if (hot_ns && !w.none_idle)
@@ -710,6 +737,9 @@ s32 SK_STRUCT_OPS(topo_select_cpu, struct task_struct *p, s32 prev_cpu,
 		p->scx.dsq_vtime = vtime_in(p, t, dom);
 		t->dom = dom;
 		t->sync_wake = false;
+		hand_over(p, wt);
+		scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, SCX_ENQ_PREEMPT);
+		return cpu;
 	}
 	scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, 0);
 	return cpu;
@@ -794,6 +824,17 @@ void SK_STRUCT_OPS(topo_enqueue, struct task_struct *p, u64 enq_flags)
 	if (t) {
 		vtime = vtime_in(p, t, dom);
 		t->dom = dom;
+	}
+	/* it handed this CPU to its partner (hand_over()): next in line */
+	if (t && t->handed_over) {
+		t->handed_over = false;
+		p->scx.dsq_vtime = vtime;
+		if (!(enq_flags & SCX_ENQ_WAKEUP) && cpu == (s32)bpf_get_smp_processor_id() &&
+		    wakee_is_next(p, t, dom)) {
+			scx_bpf_dispatch(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
+			sk_counter_add(counters, enqueued, 1);
+			return;
+		}
 	}
 	scx_bpf_dispatch_vtime(p, dom, slice_ns, vtime, enq_flags);
 	sk_counter_add(counters, enqueued, 1);
@@ -909,12 +950,14 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 	} else {
 		sk_counter_add(counters, local_dispatches, 1);
 		/*
-		 * Its steady partner has just blocked here after waking it:
-		 * carry on from where the partner's clock ended, its run after
-		 * the wake-up included, which select_cpu() could not see
+		 * Its steady partner has just blocked here, after waking it
+		 * or after it handed the partner this CPU: carry on from
+		 * where the partner's clock ended, the partner's run included,
+		 * which neither select_cpu() nor enqueue() could see
 		 * (topo_pair_vtime()).
 		 */
-		if (cpu_valid(cpu) && t->last_waker && cpu_left_pid[cpu] == t->last_waker)
+		if (cpu_valid(cpu) && cpu_left_pid[cpu] &&
+		    (cpu_left_pid[cpu] == t->last_waker || cpu_left_pid[cpu] == t->last_wakee))
 			p->scx.dsq_vtime =
 				topo_pair_vtime(p->scx.dsq_vtime, cpu_left_vtime[cpu], 0, 100);
 	}
@@ -963,6 +1006,8 @@ void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
 	sk_counter_add(counters, busy_ns, ran);
 	/* weight is 100 at nice 0: heavier tasks age slower */
 	p->scx.dsq_vtime += ran * 100 / (p->scx.weight ?: 1);
+	if (!runnable)
+		t->handed_over = false;
 	if (cpu_valid(cpu)) {
 		cpu_left_pid[cpu] = runnable ? 0 : p->pid;
 		cpu_left_vtime[cpu] = p->scx.dsq_vtime;

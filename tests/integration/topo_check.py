@@ -20,9 +20,11 @@ starting one costs about a second in a 16-vCPU TCG guest.
                     [--hogs COMM] [--start-on CPULIST] [--apart]
       N pipe ping-pong pairs; after a 1 s warm-up, S seconds of the
       kernel's sched:sched_migrate_task tracepoint. Prints "LABEL cross=
-      same= trips= nr_migrations= ends=": the pairs' traced migrations
-      across and within LLCs, their round trips, the kernel's per-task
-      se.nr_migrations, and the CPU/LLC each task ended on. With
+      same= trips= nr_migrations= sleeps_per_trip= ends=": the pairs'
+      traced migrations across and within LLCs, their round trips, the
+      kernel's per-task se.nr_migrations, the times the pair's tasks
+      blocked (nr_voluntary_switches) per round trip, and the CPU/LLC
+      each task ended on. With
       --max-cross-per-1k, fails above that many cross-LLC migrations per
       1000 round trips or when a pair ends split across LLCs. With
       --hogs COMM, also "hogs_cpu_pct=" and "pairs_cpu_pct=": the share of
@@ -265,13 +267,15 @@ def pair_task(r, w, first, end, out, start_on):
             trips += 1
     except BrokenPipeError:
         pass
-    migs = 0
+    migs = sleeps = 0
     for line in open("/proc/self/sched"):
         if line.startswith("se.nr_migrations"):
             migs = int(line.split(":")[1])
+        elif line.startswith("nr_voluntary_switches"):
+            sleeps = int(line.split(":")[1])
     # field 39 of stat: the CPU it last ran on
     cpu = int(read("/proc/self/stat").rsplit(")", 1)[1].split()[36])
-    os.write(out, b"%d %d %d %d\n" % (os.getpid(), trips, migs, cpu))
+    os.write(out, b"%d %d %d %d %d\n" % (os.getpid(), trips, migs, cpu, sleeps))
 
 
 def sum_exec_ns(base):
@@ -339,8 +343,8 @@ def pairs(label, seconds, npairs, max_cross, hogs=None, start_on=None, apart=Fal
     results = {}
     with os.fdopen(rd) as f:
         for line in f:
-            pid, trips, migs, cpu = map(int, line.split())
-            results[pid] = (trips, migs, cpu)
+            pid, trips, migs, cpu, sleeps = map(int, line.split())
+            results[pid] = (trips, migs, cpu, sleeps)
     for p in pids:
         os.waitpid(p, 0)
     trace_event(False)
@@ -350,10 +354,11 @@ def pairs(label, seconds, npairs, max_cross, hogs=None, start_on=None, apart=Fal
     cross, same = traced_migrations(pids, llc)
     trips = sum(results[p][0] for p in pids) // 2
     migs = sum(results[p][1] for p in pids)
+    sleeps = sum(results[p][3] for p in pids)
     ends = ["cpu%d/llc%d" % (results[p][2], llc.get(results[p][2], -1)) for p in pids]
     pair_ends = ["+".join(ends[i:i + 2]) for i in range(0, len(ends), 2)]
-    text = "%s cross=%d same=%d trips=%d nr_migrations=%d ends=%s" % (
-        label, cross, same, trips, migs, ",".join(pair_ends))
+    text = "%s cross=%d same=%d trips=%d nr_migrations=%d sleeps_per_trip=%.2f ends=%s" % (
+        label, cross, same, trips, migs, sleeps / max(1, trips), ",".join(pair_ends))
     if hogs:
         machine = (t1 - t0) * 1e9 * len(online_cpus())
         ran = [h1[t] - h0[t] for t in h1 if t in h0]
