@@ -467,8 +467,8 @@ static __always_inline void hand_over(struct task_struct *p, struct topo_task *w
 
 /*
  * An idle CPU @p may use in an LLC of @node whose CPUs are all idle
- * (topo_step IDLE_LLC); -1 when there is none. The lowest such LLC: any
- * would do, the pair that moves there leaves it busy.
+ * (topo_step IDLE_LLC); -1 when there is none. The first one found:
+ * any would do, and once the pair is there it is idle no more.
  */
 static __always_inline s32 idle_llc_cpu(struct task_struct *p, u32 node)
 {
