@@ -375,6 +375,8 @@ def pairs(label, seconds, npairs, max_cross, hogs=None, start_on=None, apart=Fal
     # traced window
     if cross + same > migs:
         die("the tracepoint saw more migrations than se.nr_migrations counts: " + text)
+    if apart and len(set(llc.get(results[p][2]) for p in pids)) < npairs:
+        die("the pairs ended crowded into fewer LLCs than pairs: " + text)
     if max_cross is None:
         return
     if cross * 1000 > max_cross * trips:
@@ -384,8 +386,6 @@ def pairs(label, seconds, npairs, max_cross, hogs=None, start_on=None, apart=Fal
         a, b = results[pids[i]][2], results[pids[i + 1]][2]
         if llc.get(a) != llc.get(b):
             die("a pair ended split across LLCs: " + text)
-    if apart and len(set(llc.get(results[p][2]) for p in pids)) < npairs:
-        die("the pairs ended crowded into fewer LLCs than pairs: " + text)
 
 
 def main():
