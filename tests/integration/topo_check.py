@@ -254,10 +254,8 @@ def traced_migrations(pids, llc):
     return cross, same
 
 
-def pair_task(r, w, first, end, out, start_on):
+def pair_task(r, w, first, end, out):
     trips = 0
-    if start_on:
-        os.sched_setaffinity(0, start_on)
     try:
         if first:
             os.write(w, b"x")
@@ -320,8 +318,12 @@ def pairs(label, seconds, npairs, max_cross, hogs=None, start_on=None, apart=Fal
                 for fd in fds:
                     if fd not in (r, w):
                         os.close(fd)
-                pair_task(r, w, first, end, wr, start_on)
+                pair_task(r, w, first, end, wr)
                 os._exit(0)
+            # confined by the parent, so the freeing below cannot come
+            # before a slow child has confined itself
+            if start_on:
+                os.sched_setaffinity(pid, start_on)
             pids.append(pid)
         for fd in fds:
             os.close(fd)
