@@ -55,9 +55,11 @@
  * The two threads of a steady pair share one virtual clock
  * (topo_pair_vtime()): the wakee carries on from its waker's, the
  * waker's run so far included, at the wake-up, and again from where the
- * waker's ended when it starts on the CPU the waker has just blocked on.
- * At any time one of the two is runnable, so to the queue the pair is one
- * task. With a clock each, charged only for its own runs, each thread
+ * waker's ended when it starts on the CPU the waker has just blocked on
+ * or handed over to it. Runs are charged what the kernel charges them
+ * (se.sum_exec_runtime, the switch to the task included), so a pair pays
+ * for its many switches as under EEVDF. At any time one of the two is
+ * runnable, so to the queue the pair is one task. With a clock each, charged only for its own runs, each thread
  * earned a CPU hog's share while it slept through its partner's turn,
  * and a pipe pair beside hogs got twice a hog's CPU time; EEVDF, which
  * keeps a sleeper's lag instead of crediting its sleep, gives it about
@@ -179,7 +181,10 @@ __u32 cpu_busy[TOPO_MAX_CPUS];		/* a task runs there */
 /* what it runs: its vtime and the time when it started, for preemption */
 __u64 cpu_run_vtime[TOPO_MAX_CPUS];
 __u64 cpu_run_start[TOPO_MAX_CPUS];
-/* the task that last blocked there, and its vtime then: see ops.running() */
+/*
+ * The task that last blocked there or handed it to its partner, and its
+ * vtime then: see ops.running()
+ */
 __u32 cpu_left_pid[TOPO_MAX_CPUS];
 __u64 cpu_left_vtime[TOPO_MAX_CPUS];
 __u64 balance_ticks;
@@ -197,6 +202,7 @@ struct topo_task {
 	s32 last_cpu;		/* where it last ran, -1 before its first run */
 	u32 dom;		/* the domain whose clock its vtime follows */
 	u64 started_at;		/* when it last started running */
+	u64 exec_at;		/* its se.sum_exec_runtime then */
 	u64 stopped_at;		/* and stopped, for topo_cache_hot() */
 	u32 last_waker;		/* thread that last woke it synchronously */
 	u32 last_wakee;		/* steady partner it last handed its CPU to */
@@ -950,11 +956,12 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 	} else {
 		sk_counter_add(counters, local_dispatches, 1);
 		/*
-		 * Its steady partner has just blocked here, after waking it
-		 * or after it handed the partner this CPU: carry on from
-		 * where the partner's clock ended, the partner's run included,
-		 * which neither select_cpu() nor enqueue() could see
-		 * (topo_pair_vtime()).
+		 * Its steady partner has just left this CPU to it: blocked
+		 * after waking it or after being handed the CPU, or handed
+		 * the CPU over itself (hand_over()). Carry on from where the
+		 * partner's clock ended, the partner's whole run included as
+		 * the kernel charged it, which select_cpu() could only guess
+		 * and enqueue() could not see (topo_pair_vtime()).
 		 */
 		if (cpu_valid(cpu) && cpu_left_pid[cpu] &&
 		    (cpu_left_pid[cpu] == t->last_waker || cpu_left_pid[cpu] == t->last_wakee))
@@ -984,6 +991,7 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 	}
 	t->last_cpu = cpu;
 	t->started_at = bpf_ktime_get_ns();
+	t->exec_at = p->se.sum_exec_runtime;
 	if (cpu_valid(cpu)) {
 		cpu_run_vtime[cpu] = p->scx.dsq_vtime;
 		cpu_run_start[cpu] = t->started_at;
@@ -1000,7 +1008,17 @@ void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
 		cpu_busy[cpu] = 0;
 	if (!t || !t->started_at || now <= t->started_at)
 		return;
-	ran = now - t->started_at;
+	/*
+	 * The kernel's own charge, not our clock from running(): it also
+	 * holds the switch to this task (the kernel dates its start back to
+	 * the schedule() that picked it, dispatch() included), as EEVDF's
+	 * vruntime does, so a task that switches often pays for its
+	 * switches. Timed from running(), a pipe pair beside hogs got 1.14
+	 * hogs' worth of CPU where its shared clock said one.
+	 */
+	ran = p->se.sum_exec_runtime - t->exec_at;
+	if ((s64)ran < 0)
+		ran = now - t->started_at;
 	t->started_at = 0;
 	t->stopped_at = now;
 	sk_counter_add(counters, busy_ns, ran);
@@ -1009,7 +1027,7 @@ void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
 	if (!runnable)
 		t->handed_over = false;
 	if (cpu_valid(cpu)) {
-		cpu_left_pid[cpu] = runnable ? 0 : p->pid;
+		cpu_left_pid[cpu] = runnable && !t->handed_over ? 0 : p->pid;
 		cpu_left_vtime[cpu] = p->scx.dsq_vtime;
 	}
 }

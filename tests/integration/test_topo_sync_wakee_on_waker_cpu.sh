@@ -65,8 +65,11 @@ sleeps=$(sed -n 's/.*sleeps_per_trip=\([0-9]*\)\.\([0-9]*\).*/\1\2/p' "$SK_TMP/p
 # tasks: the hogs' fair share is at least half the machine.
 [ "$hog_pct" -ge 25 ] || fail "the hogs got only $hog_pct% of the CPU time"
 # With a clock per thread the pair got 2.03-2.10 hogs' worth (EEVDF:
-# 0.93-0.99); pair_per_hog has two decimals, so 140 is 1.40.
-[ "$((10#$per_hog))" -le 140 ] ||
+# 0.92-0.99); with one clock charged from ops.running() to ops.stopping(),
+# 1.21-1.28, as the kernel charges each switch (dispatch() included) to
+# the task switched in, and the waker's run after the wake-up was lost;
+# charged as the kernel does, 1.02-1.03. Two decimals, so 112 is 1.12.
+[ "$((10#$per_hog))" -le 112 ] ||
 	fail "the pair got $(sed -n 's/.*\(pair_per_hog=[0-9.]*\).*/\1/p' "$SK_TMP/pair") hogs' worth of CPU time"
 
 stop_sched INT || fail "scx_topo exited non-zero: $(cat "$SCHED_LOG")"
