@@ -59,11 +59,12 @@
  * or handed over to it. Runs are charged what the kernel charges them
  * (se.sum_exec_runtime, the switch to the task included), so a pair pays
  * for its many switches as under EEVDF. At any time one of the two is
- * runnable, so to the queue the pair is one task. With a clock each, charged only for its own runs, each thread
- * earned a CPU hog's share while it slept through its partner's turn,
- * and a pipe pair beside hogs got twice a hog's CPU time; EEVDF, which
- * keeps a sleeper's lag instead of crediting its sleep, gives it about
- * one. "Does it head the queue" above is asked with the shared clock.
+ * runnable, so to the queue the pair is one task. With a clock each,
+ * charged only for its own runs, each thread earned a CPU hog's share
+ * while it slept through its partner's turn, and a pipe pair beside hogs
+ * got twice a hog's CPU time; EEVDF, which keeps a sleeper's lag instead
+ * of crediting its sleep, gives it about one. "Does it head the queue"
+ * above is asked with the shared clock.
  *
  * A new task starts on an idle CPU of the domain with the most of them
  * (its parent's on a tie), on a wholly idle core there if it has one, as
@@ -1013,12 +1014,10 @@ void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
 	 * holds the switch to this task (the kernel dates its start back to
 	 * the schedule() that picked it, dispatch() included), as EEVDF's
 	 * vruntime does, so a task that switches often pays for its
-	 * switches. Timed from running(), a pipe pair beside hogs got 1.14
-	 * hogs' worth of CPU where its shared clock said one.
+	 * switches. Timed from running(), a pipe pair beside hogs got about
+	 * a tenth more CPU than its one clock said.
 	 */
 	ran = p->se.sum_exec_runtime - t->exec_at;
-	if ((s64)ran < 0)
-		ran = now - t->started_at;
 	t->started_at = 0;
 	t->stopped_at = now;
 	sk_counter_add(counters, busy_ns, ran);
