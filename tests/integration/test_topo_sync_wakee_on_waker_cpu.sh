@@ -43,23 +43,27 @@ per_hog=$(sed -n 's/.*pair_per_hog=\([0-9]*\)\.\([0-9]*\).*/\1\2/p' "$SK_TMP/pai
 sleeps=$(sed -n 's/.*sleeps_per_trip=\([0-9]*\)\.\([0-9]*\).*/\1\2/p' "$SK_TMP/pair")
 [ -n "$trips" ] && [ -n "$migs" ] && [ -n "$hog_pct" ] && [ -n "$per_hog" ] && [ -n "$sleeps" ] ||
 	fail "cannot read the pair's figures: $(cat "$SK_TMP/pair")"
-# Each round trip is at least one sync wake-up (98.5 per 100 trips went
-# to the waker's CPU when this was written); the rest queue, when the
-# pair's clock has passed the queue's head. Other wake-ups (hogs' timers,
-# kernel threads) may queue too; the pair's must mostly not.
+# Each round trip is at least one sync wake-up (97-98.5 per 100 trips
+# went to the waker's CPU); the rest queue, when the pair's clock has
+# passed the queue's head. wake_queued is not held against it: it is
+# mostly other tasks' wake-ups (about 2500 in the 4 s here, kernel
+# threads and the like), which do not grow with the pair's round trips,
+# so comparing it with wake_waker_cpu measured the guest's speed (a CI
+# run with 5624 round trips had 5459 against 2940).
 [ $((w * 4)) -ge $((trips * 3)) ] ||
 	fail "only $w wake-ups went to the waker's CPU for $trips round trips"
 # Both tasks blocked on every round trip before the hand-over (2.00);
 # two decimals, so 150 is 1.50.
 [ "$((10#$sleeps))" -le 150 ] ||
 	fail "the pair's tasks blocked $(sed -n 's/.*\(sleeps_per_trip=[0-9.]*\).*/\1/p' "$SK_TMP/pair") times per round trip"
-[ "$w" -gt $((q * 2)) ] ||
-	fail "wake-ups queued ($q) rival those put on the waker's CPU ($w)"
 # The two tasks stay on the CPU they take turns on: a pair bouncing
-# between CPUs migrates on most round trips. Some moves remain (the count
-# includes the warm-up; an idle CPU takes a task queued behind a hog):
-# 4.6 per 100 trips seen here, 7 when the wakee was queued instead.
-[ $((migs * 10)) -le "$trips" ] ||
+# between CPUs migrates on every round trip or two. Some moves remain:
+# the count includes the warm-up, and each time the pair's clock passes
+# the queue's head it waits in the domain's queue, and the other CPU may
+# take it there. That is 550-630 in the 4 s however many round trips
+# the guest's speed allows: 6-7.5 per 100 trips here, 10.4 in a slow CI
+# run (5624 trips), so the bound is a third.
+[ $((migs * 3)) -le "$trips" ] ||
 	fail "$migs migrations for $trips round trips"
 # 2 hogs per CPU and a pair that needs at most one CPU between its two
 # tasks: the hogs' fair share is at least half the machine.
