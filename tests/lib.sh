@@ -101,6 +101,18 @@ stop_sched() { # signal
 	return $rc
 }
 
+# Unloads the scheduler as a user's Ctrl-C would: it must exit 0, leave
+# sched_ext disabled, and have printed the kernel's reason for the exit.
+unload_sched() {
+	local rc
+	stop_sched INT
+	rc=$?
+	cat "$SCHED_LOG"
+	assert_eq 0 "$rc" "exit status after SIGINT"
+	wait_state disabled 10
+	grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
+}
+
 # A task that counts its own progress into a file, to prove no task is lost
 # or starved across scheduler changes.
 # sched_refuses BINARY WANT ARGS...: the scheduler refuses ARGS before it

@@ -80,11 +80,6 @@ assert 0 < s["p50_us"] <= s["p99_us"], "percentiles out of order"
 assert len(hist) == len(s["delay_hist_lower_ns"])
 PY
 
-stop_sched INT
-rc=$?
-cat "$SCHED_LOG"
-assert_eq 0 "$rc" "exit status after SIGINT"
-wait_state disabled 10
-grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
+unload_sched
 grep -qi "stall" "$SCHED_LOG" && fail "a watchdog stall was reported"
 exit 0

@@ -37,7 +37,5 @@ assert s["skipped_queue"] > 0, "no brief wakee went straight to a local queue"
 assert s["queued"] > 0, "nothing went through the deadline-ordered queues"
 PY
 
-stop_sched INT || fail "scx_latency exited $? on SIGINT"
-wait_state disabled 10
-grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
+unload_sched
 exit 0

@@ -35,9 +35,4 @@ after=$(stat_of wakeups) || fail "second stats request failed"
 echo "wakeups: $before -> $after"
 [ "$after" -gt "$before" ] || fail "wake-up counter did not grow ($before -> $after)"
 
-stop_sched INT
-rc=$?
-cat "$SCHED_LOG"
-assert_eq 0 "$rc" "exit status after SIGINT"
-wait_state disabled 10
-grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
+unload_sched

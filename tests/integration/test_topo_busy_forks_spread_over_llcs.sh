@@ -50,6 +50,4 @@ assert_eq topo "$(sk_ops)" "root/ops after the forks"
 [ "$queued" -ge $((split * 2)) ] ||
 	fail "fork_queued grew by $queued, fewer than two per round that split"
 kill "${base[@]}"
-stop_sched INT || fail "scx_topo exited non-zero: $(cat "$SCHED_LOG")"
-wait_state disabled 10
-grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
+unload_sched

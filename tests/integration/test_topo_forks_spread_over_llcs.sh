@@ -39,6 +39,4 @@ assert_eq topo "$(sk_ops)" "root/ops after the forks"
 	fail "two hogs forked in a row started in one LLC in $((3 - split)) of 3 rounds while the other LLC was idle"
 [ "$forks" -ge $((split * 2)) ] ||
 	fail "fork_idle grew by $forks, fewer than the $((split * 2)) forks that split"
-stop_sched INT || fail "scx_topo exited non-zero: $(cat "$SCHED_LOG")"
-wait_state disabled 10
-grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
+unload_sched

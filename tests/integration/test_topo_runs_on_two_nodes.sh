@@ -110,9 +110,4 @@ progress_grows "$SK_TMP/progress" 2 "progress with cpu$last_cpu offline, node do
 cpus_set 1 node "$last_cpu"
 assert_eq "$doms_before" "$(topo_doms)" "node domains with cpu$last_cpu back"
 assert_eq "$hogs" "$(pgrep -c -f stress-ng)" "stress-ng processes alive after the node-domain hotplug"
-stop_sched INT
-rc=$?
-cat "$SCHED_LOG"
-assert_eq 0 "$rc" "exit status after SIGINT"
-wait_state disabled 10
-grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
+unload_sched

@@ -77,6 +77,4 @@ sleeps=$(sed -n 's/.*sleeps_per_trip=\([0-9]*\)\.\([0-9]*\).*/\1\2/p' "$SK_TMP/p
 [ "$((10#$per_hog))" -le 112 ] ||
 	fail "the pair got $(sed -n 's/.*\(pair_per_hog=[0-9.]*\).*/\1/p' "$SK_TMP/pair") hogs' worth of CPU time"
 
-stop_sched INT || fail "scx_topo exited non-zero: $(cat "$SCHED_LOG")"
-wait_state disabled 10
-grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
+unload_sched
