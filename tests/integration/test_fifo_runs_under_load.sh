@@ -33,9 +33,4 @@ print("counters:", {f: b[f] - a[f] for f in counters})
 assert grown > 0
 PY
 
-stop_sched INT
-rc=$?
-cat "$SCHED_LOG"
-assert_eq 0 "$rc" "exit status after SIGINT"
-wait_state disabled 10
-grep -qiE 'unregistered|exit' "$SCHED_LOG" || fail "no exit reason printed"
+unload_sched
