@@ -113,8 +113,6 @@ unload_sched() {
 	grep -q "unregistered from user space" "$SCHED_LOG" || fail "no exit reason printed"
 }
 
-# A task that counts its own progress into a file, to prove no task is lost
-# or starved across scheduler changes.
 # sched_refuses BINARY WANT ARGS...: the scheduler refuses ARGS before it
 # touches the kernel: status 2, one line "NAME: ..." that names WANT, and
 # sched_ext, where the kernel has it, still disabled
@@ -134,6 +132,8 @@ sched_refuses() {
 	fi
 }
 
+# A task that counts its own progress into a file, to prove no task is lost
+# or starved across scheduler changes.
 progress_start() { # file
 	bash -c 'exec -a sk-progress bash -c "i=0; while :; do i=\$((i+1)); [ \$((i % 1000)) = 0 ] && echo \$i > $0.tmp && mv $0.tmp $0; done"' "$1" &
 	BG_PIDS+=($!)
