@@ -11,6 +11,8 @@ dir=$SK_BUILD/tests/scaffold
 [ -x "$dir/scx_proto" ] || fail "$dir/scx_proto was not built"
 SCHEDKIT_TEST_LIB=$SK_TESTS/lib.sh SCX_PROTO=$dir/scx_proto \
 	bash "$dir/test_proto_runs_under_load.sh" || fail "the test schedkit new made failed"
+# its hogs' workers outlive the stress-ng it killed, and would share the CPU below
+pkill -KILL -f stress-ng
 
 start_sched "$dir/scx_proto"
 cpu=$(($(nproc) - 1))
