@@ -169,6 +169,27 @@ progress_grows() { # file seconds what
 	echo "$3: progress counter stuck at $a for $2 s, but its task ran $(((c1 - c0) / 1000000)) ms"
 }
 
+# Pins a nice 0 and a nice -5 busy loop to CPU and prints 100x the ratio of
+# the CPU time the second got to the first's over 4 s: about 305 where the
+# scheduler shares a CPU by weight (weights 3121 and 1024), 100 where not.
+# Both loops are gone when it returns.
+nice_split() { # cpu
+	local light heavy l0 h0 l1 h1
+	taskset -c "$1" nice -n 0 bash -c 'while :; do :; done' &
+	light=$!
+	taskset -c "$1" nice -n -5 bash -c 'while :; do :; done' &
+	heavy=$!
+	BG_PIDS+=("$light" "$heavy")
+	sleep 1
+	l0=$(runtime_of "$light") h0=$(runtime_of "$heavy")
+	sleep 4
+	l1=$(runtime_of "$light") h1=$(runtime_of "$heavy")
+	kill "$light" "$heavy"
+	wait "$light" "$heavy" 2>/dev/null
+	echo "on cpu$1 over 4 s: nice -5 ran $(((h1 - h0) / 1000000)) ms, nice 0 $(((l1 - l0) / 1000000)) ms" >&2
+	echo $((100 * (h1 - h0) / (l1 - l0 + 1)))
+}
+
 bg() { # run a command in the background, killed at teardown
 	"$@" &
 	BG_PIDS+=($!)

@@ -5,6 +5,7 @@
  * sk_sched_main(). The policy is described at the top of topo.bpf.c.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,9 +183,12 @@ static int configure(struct sk_sched *sk, void *skel)
 	SK_STAT_COUNTER("runs", SK_UNIT_COUNT, "task starts"),		\
 	SK_STAT_COUNTER("busy_ns", SK_UNIT_NS, "time CPUs ran tasks"),	\
 	SK_STAT_COUNTER("preempts", SK_UNIT_COUNT,			\
-			"queued wakees that preempted a task of their domain")
+			"queued wakees that preempted a task of their domain"), \
+	SK_STAT_COUNTER("renewed", SK_UNIT_COUNT,			\
+			"slices renewed at their end, nothing queued in the domain being earlier")
 
 #define NR_COUNTERS	(sizeof(struct topo_counters) / sizeof(__u64))
+#define BUSY_NS		(offsetof(struct topo_counters, busy_ns) / sizeof(__u64))
 
 static const struct sk_stat_field cpu_fields[] = { TOPO_COUNTER_FIELDS };
 
@@ -383,9 +387,7 @@ static int add_domains(struct sk_sched *sk, void *skel, struct json_object *top)
 		steals_out += ev[i].steals_out;
 		moved += ev[i].moved_out;
 		if (layout.dom_nr_cpus[i]) {
-			/* busy_ns is the last counter */
-			busy = (double)sums[i][NR_COUNTERS - 1] /
-			       layout.dom_nr_cpus[i];
+			busy = (double)sums[i][BUSY_NS] / layout.dom_nr_cpus[i];
 			if (first || busy < lo)
 				lo = busy;
 			if (first || busy > hi)

@@ -418,6 +418,24 @@ static __always_inline u64 vtime_in(struct task_struct *p, struct topo_task *t, 
 }
 
 /*
+ * Charges @p for what it ran since running() or its last charge. The
+ * kernel's own count, not a clock read in running(): it also holds the
+ * switch to the task (the kernel dates a start back to the schedule() that
+ * picked it, dispatch() included), as EEVDF's vruntime does, so a task
+ * that switches often pays for its switches. Timed from running(), a pipe
+ * pair beside hogs got about a tenth more CPU than its one clock said.
+ */
+static __always_inline void charge(struct task_struct *p, struct topo_task *t)
+{
+	u64 ran = p->se.sum_exec_runtime - t->exec_at;
+
+	t->exec_at = p->se.sum_exec_runtime;
+	sk_counter_add(counters, busy_ns, ran);
+	/* weight is 100 at nice 0: heavier tasks age slower */
+	p->scx.dsq_vtime += ran * 100 / (p->scx.weight ?: 1);
+}
+
+/*
  * Whether @p would be the head of @dom's queue if queued there now: the
  * queue is empty or its head is no earlier in virtual time.
  */
@@ -890,12 +908,41 @@ static __always_inline bool steal_cold(u32 victim, s32 cpu)
 	return false;
 }
 
+/*
+ * @prev used up its slice and may run on, but it is in no queue while
+ * dispatch() runs, so taking the queue's head regardless would put the
+ * head first even when @prev is the earlier: two tasks sharing a CPU would
+ * take turns slice for slice, whatever their weights. Charged for the slice
+ * it used, it gets another when nothing queued in its domain is earlier.
+ */
+static __always_inline bool renew_prev(struct task_struct *prev, s32 cpu, u32 dom)
+{
+	struct topo_task *t = task_ctx(prev);
+
+	if (!t || !t->started_at || !cpu_valid(cpu))
+		return false;
+	charge(prev, t);
+	if (!wakee_is_next(prev, t, dom))
+		return false;
+	prev->scx.slice = slice_ns;
+	/* as running() would have it for a new start */
+	t->started_at = bpf_ktime_get_ns();
+	cpu_run_vtime[cpu] = prev->scx.dsq_vtime;
+	cpu_run_start[cpu] = t->started_at;
+	if (sk_time_before(dom_vtime[dom], prev->scx.dsq_vtime))
+		dom_vtime[dom] = prev->scx.dsq_vtime;
+	sk_counter_add(counters, renewed, 1);
+	return true;
+}
+
 void SK_STRUCT_OPS(topo_dispatch, s32 cpu, struct task_struct *prev)
 {
 	struct topo_dom_scratch *s;
 	u32 dom = dom_of(cpu), d, zero = 0;
 	int victim;
 
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED) && renew_prev(prev, cpu, dom))
+		return;
 	if (scx_bpf_consume(dom))
 		return;
 	/*
@@ -1003,26 +1050,15 @@ void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)
 {
 	s32 cpu = bpf_get_smp_processor_id();
 	struct topo_task *t = task_ctx(p);
-	u64 now = bpf_ktime_get_ns(), ran;
+	u64 now = bpf_ktime_get_ns();
 
 	if (cpu_valid(cpu))
 		cpu_busy[cpu] = 0;
 	if (!t || !t->started_at || now <= t->started_at)
 		return;
-	/*
-	 * The kernel's own charge, not our clock from running(): it also
-	 * holds the switch to this task (the kernel dates its start back to
-	 * the schedule() that picked it, dispatch() included), as EEVDF's
-	 * vruntime does, so a task that switches often pays for its
-	 * switches. Timed from running(), a pipe pair beside hogs got about
-	 * a tenth more CPU than its one clock said.
-	 */
-	ran = p->se.sum_exec_runtime - t->exec_at;
+	charge(p, t);
 	t->started_at = 0;
 	t->stopped_at = now;
-	sk_counter_add(counters, busy_ns, ran);
-	/* weight is 100 at nice 0: heavier tasks age slower */
-	p->scx.dsq_vtime += ran * 100 / (p->scx.weight ?: 1);
 	if (!runnable)
 		t->handed_over = false;
 	if (cpu_valid(cpu)) {

@@ -59,6 +59,7 @@ struct topo_counters {
 	__u64 runs;		/* tasks started on this CPU */
 	__u64 busy_ns;		/* time tasks ran on this CPU */
 	__u64 preempts;		/* wake-ups that preempted this CPU's task */
+	__u64 renewed;		/* slices renewed: nothing queued was earlier */
 };
 
 /*

@@ -15,23 +15,10 @@ SCHEDKIT_TEST_LIB=$SK_TESTS/lib.sh SCX_PROTO=$dir/scx_proto \
 pkill -KILL -f stress-ng
 
 start_sched "$dir/scx_proto"
-cpu=$(($(nproc) - 1))
-taskset -c "$cpu" nice -n 0 bash -c 'while :; do :; done' &
-light=$!
-BG_PIDS+=("$light")
-taskset -c "$cpu" nice -n -5 bash -c 'while :; do :; done' &
-heavy=$!
-BG_PIDS+=("$heavy")
-sleep 1
-l0=$(runtime_of "$light") h0=$(runtime_of "$heavy")
-sleep 4
-l1=$(runtime_of "$light") h1=$(runtime_of "$heavy")
-ratio=$((100 * (h1 - h0) / (l1 - l0 + 1)))
-echo "on cpu$cpu over 4 s: nice -5 ran $(((h1 - h0) / 1000000)) ms, nice 0 $(((l1 - l0) / 1000000)) ms (x$ratio/100)"
-# 3.05 by weight; a 20 ms slice more or less for either moves it by ~0.2
+ratio=$(nice_split $(($(nproc) - 1)))
+# 305 by weight; a 20 ms slice more or less for either moves it by ~20
 [ "$ratio" -ge 240 ] && [ "$ratio" -le 380 ] ||
 	fail "nice -5 got x$ratio/100 the CPU time of nice 0 on one CPU, not about 3"
 assert_eq enabled "$(sk_state)" "state after the weight check"
 assert_eq proto "$(sk_ops)" "root/ops after the weight check"
-kill "$light" "$heavy"
 unload_sched
