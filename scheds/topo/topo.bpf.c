@@ -88,8 +88,11 @@
  * partner is queued in the waker's domain rather than its own, so that a
  * pipe pair beside hogs ends up in one LLC and takes turns on one CPU.
  *
- * A CPU with nothing to run takes the head of its own domain's queue;
- * with that empty it steals from the busiest domain of its node if that
+ * A CPU whose task used up its slice lets it run on when nothing queued in
+ * the domain is earlier in virtual time: the task is in no queue at that
+ * moment, and swapping it for the head regardless would have two tasks
+ * sharing a CPU take turns whatever their weights. A CPU with nothing to
+ * run takes the head of its own domain's queue; with that empty it steals from the busiest domain of its node if that
  * has at least --steal-threshold tasks queued, and only then from the
  * busiest domain of another node, if that has at least --numa-threshold.
  * Only a CPU about to go idle steals: one whose task used up its slice
