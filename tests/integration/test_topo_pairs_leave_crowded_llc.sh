@@ -21,12 +21,18 @@ topo_check pairs eevdf --seconds 3 --start-on 0-2 || fail "measuring under EEVDF
 
 start_sched scx_topo
 w0=$(topo_stat wake_idle_llc) || fail "no stats from scx_topo"
+f0=$(topo_stat wake_waker_llc)
 topo_check pairs topo --seconds 3 --start-on 0-2 --max-cross-per-1k 1 --apart ||
 	fail "scx_topo left the pairs crowded into one LLC"
 w=$(($(topo_stat wake_idle_llc) - w0))
-echo "wake_idle_llc +$w"
-# the move is the pair's own wake-up, not a steal or the balancer
-[ "$w" -ge 1 ] || fail "no wake-up went to the idle LLC (wake_idle_llc +$w)"
+f=$(($(topo_stat wake_waker_llc) - f0))
+echo "wake_idle_llc +$w wake_waker_llc +$f"
+# The move is a wake-up placement, not a steal or the balancer: mostly the
+# crowded steady pair's IDLE_LLC step; a pair that woke before it was
+# steady can also reach an idle CPU of the node, its partner following it
+# there (WAKER_LLC). That came about in 3 runs of 14 since slice renewal
+# (session 20) changed the timing, with the pairs apart as they should be.
+[ $((w + f)) -ge 1 ] || fail "no wake-up went to the idle LLC (wake_idle_llc +$w, wake_waker_llc +$f)"
 assert_eq enabled "$(sk_state)" "state after the pairs"
 assert_eq topo "$(sk_ops)" "root/ops after the pairs"
 stop_sched INT || fail "scx_topo exited non-zero: $(cat "$SCHED_LOG")"
