@@ -92,9 +92,10 @@
  * the domain is earlier in virtual time: the task is in no queue at that
  * moment, and swapping it for the head regardless would have two tasks
  * sharing a CPU take turns whatever their weights. A CPU with nothing to
- * run takes the head of its own domain's queue; with that empty it steals from the busiest domain of its node if that
- * has at least --steal-threshold tasks queued, and only then from the
- * busiest domain of another node, if that has at least --numa-threshold.
+ * run takes the head of its own domain's queue; with that empty it steals
+ * from the busiest domain of its node if that has at least
+ * --steal-threshold tasks queued, and only then from the busiest domain of
+ * another node, if that has at least --numa-threshold.
  * Only a CPU about to go idle steals: one whose task used up its slice
  * keeps it when its own queue is empty: busy CPUs trading tasks across
  * LLCs at each slice end gain no CPU time and cost cache misses (the
