@@ -13,6 +13,7 @@ mkdir -p "$src/tools" "$src/scheds/fifo" "$src/tests/integration" "$SK_TMP/bin"
 touch "$src/tests/integration/test_clash_runs_under_load.sh"
 cp -r "$(dirname "$new")/scaffold" "$src/tools/"
 printf "subdir('fifo')\n" >"$src/scheds/meson.build"
+printf "bpf_skel = {'capture': true}\n" >"$src/meson.build"
 cp "$src/scheds/meson.build" "$SK_TMP/list0"
 scheds0="fifo meson.build"
 tests0=test_clash_runs_under_load.sh
@@ -43,6 +44,7 @@ refused "not a usable name" 9lives
 refused "not a usable name" my-sched
 refused "not a usable name" abcdefghijklmnopqrstuvwxy
 refused "already gives a meaning" eevdf
+refused "would reuse a name the build already has (bpf_skel in meson.build:1)" bpf
 refused "already exists" fifo
 refused "already exists" taken
 refused "test_clash_runs_under_load.sh already exists" clash
