@@ -157,6 +157,13 @@ def check_stats(kind, sock):
                    ("moved_in", "moved")):
         if sum(d[f] for d in doms.values()) != s[key]:
             die("%s of the domains does not sum to %s" % (f, key))
+    # the domains' busy time per CPU, highest over lowest, from the same
+    # reply (until session 20 the loader divided their preempts counts)
+    per_cpu = [d["busy_ns"] / d["nr_cpus"] for d in doms.values() if d["nr_cpus"]]
+    imb = max(per_cpu) / min(per_cpu) if per_cpu and min(per_cpu) > 0 else 0
+    if abs(s["busy_imbalance"] - imb) > 1e-6 * max(1.0, imb):
+        die("busy_imbalance %.6f, the domains' busy time per CPU gives %.6f" %
+            (s["busy_imbalance"], imb))
     # both sides of a steal are counted in one code path but read at two
     # moments, a few apart at most
     if abs(s["steals_in"] - s["steals_out"]) > max(5, s["steals_in"] // 50):
