@@ -913,6 +913,22 @@ static __always_inline bool steal_cold(u32 victim, s32 cpu)
 }
 
 /*
+ * @p starts a run on @cpu of @dom with the vtime it has now, from
+ * running() or from a renewed slice: the domain's clock follows it, and
+ * wake_preempt() may measure its run from here.
+ */
+static __always_inline void clock_in(struct task_struct *p, struct topo_task *t, s32 cpu, u32 dom)
+{
+	if (sk_time_before(dom_vtime[dom], p->scx.dsq_vtime))
+		dom_vtime[dom] = p->scx.dsq_vtime;
+	t->started_at = bpf_ktime_get_ns();
+	if (cpu_valid(cpu)) {
+		cpu_run_vtime[cpu] = p->scx.dsq_vtime;
+		cpu_run_start[cpu] = t->started_at;
+	}
+}
+
+/*
  * @prev used up its slice and may run on, but it is in no queue while
  * dispatch() runs, so taking the queue's head regardless would put the
  * head first even when @prev is the earlier: two tasks sharing a CPU would
@@ -929,12 +945,7 @@ static __always_inline bool renew_prev(struct task_struct *prev, s32 cpu, u32 do
 	if (!wakee_is_next(prev, t, dom))
 		return false;
 	prev->scx.slice = slice_ns;
-	/* as running() would have it for a new start */
-	t->started_at = bpf_ktime_get_ns();
-	cpu_run_vtime[cpu] = prev->scx.dsq_vtime;
-	cpu_run_start[cpu] = t->started_at;
-	if (sk_time_before(dom_vtime[dom], prev->scx.dsq_vtime))
-		dom_vtime[dom] = prev->scx.dsq_vtime;
+	clock_in(prev, t, cpu, dom);
 	sk_counter_add(counters, renewed, 1);
 	return true;
 }
@@ -1020,9 +1031,6 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 			p->scx.dsq_vtime =
 				topo_pair_vtime(p->scx.dsq_vtime, cpu_left_vtime[cpu], 0, 100);
 	}
-	if (sk_time_before(dom_vtime[dom], p->scx.dsq_vtime))
-		dom_vtime[dom] = p->scx.dsq_vtime;
-
 	mig = topo_mig_class(t->last_cpu, cpu, ids_of(t->last_cpu),
 			     ids_of(cpu));
 	switch (mig) {
@@ -1042,12 +1050,8 @@ void SK_STRUCT_OPS(topo_running, struct task_struct *p)
 		break;
 	}
 	t->last_cpu = cpu;
-	t->started_at = bpf_ktime_get_ns();
 	t->exec_at = p->se.sum_exec_runtime;
-	if (cpu_valid(cpu)) {
-		cpu_run_vtime[cpu] = p->scx.dsq_vtime;
-		cpu_run_start[cpu] = t->started_at;
-	}
+	clock_in(p, t, cpu, dom);
 }
 
 void SK_STRUCT_OPS(topo_stopping, struct task_struct *p, bool runnable)

@@ -6,22 +6,20 @@
 # the two take turns slice for slice (x1.03 in one run), so a slice is now
 # renewed when nothing queued is earlier, and the renewals are counted.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/topo_lib.sh"
 
-sock=/var/run/scx/root/stats
 cpu=$(($(nproc) - 1))
 echo "eevdf: x$(nice_split "$cpu")/100"
 for s in latency topo; do
 	start_sched "scx_$s"
 	assert_eq "$s" "$(sk_ops)" "root/ops after loading scx_$s"
-	before=$(python3 "$SK_TESTS/scx_stats_query.py" "$sock" stats) || fail "stats request failed"
+	[ "$s" != topo ] || renewed0=$(topo_stat renewed) || fail "no stats from scx_topo"
 	ratio=$(nice_split "$cpu")
-	after=$(python3 "$SK_TESTS/scx_stats_query.py" "$sock" stats) || fail "second stats request failed"
 	echo "$s: x$ratio/100"
 	[ "$ratio" -ge 240 ] && [ "$ratio" -le 380 ] ||
 		fail "under scx_$s nice -5 got x$ratio/100 the CPU time of nice 0 on one CPU, not about 3"
 	if [ "$s" = topo ]; then
-		renewed=$(python3 -c 'import json, sys; print(json.loads(sys.argv[2])["renewed"] - json.loads(sys.argv[1])["renewed"])' \
-			"$before" "$after")
+		renewed=$(($(topo_stat renewed) - renewed0))
 		echo "topo: $renewed slices renewed"
 		[ "$renewed" -gt 0 ] || fail "scx_topo renewed no slice"
 	fi
