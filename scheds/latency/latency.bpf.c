@@ -54,8 +54,9 @@
  * critical than the running task preempts it at once, one of a kind with
  * it only once that task has run --slice-min-us (a worker does not
  * interrupt another one's short request), one clearly less critical
- * never. Sync wake-ups (pipes, sockets: the waker is about to sleep) never
- * preempt. Each CPU publishes the deadline and criticality it runs in
+ * never; and a task that usually blocks within --slice-min-us is left
+ * that long whoever wakes, since it frees the CPU by then anyway. Sync
+ * wake-ups (pipes, sockets: the waker is about to sleep) never preempt. Each CPU publishes the deadline and criticality it runs in
  * cpu_ctx, written in ops.running(); a CPU with a preemption pending
  * publishes nothing, and a wakee queued on it then kicks it again; one
  * between two tasks is kicked only if it went idle.
@@ -496,10 +497,9 @@ static s32 find_victim(struct task_struct *p, struct lat_task *t)
 		lc = lookup_cpu(c);
 		if (!lc || !lc->busy || !cpu_allowed(p, c))
 			continue;
-		if (!lat_deadline_beats(t->deadline, lc->deadline,
-					slice_min_ns) ||
-		    !lat_crit_allows_preempt(t->crit, lc->crit,
-					     now - lc->started_at, slice_min_ns))
+		if (!lat_deadline_beats(t->deadline, lc->deadline, slice_min_ns) ||
+		    !lat_crit_allows_preempt(t->crit, lc->crit, now - lc->started_at, lc->avg_run,
+					     slice_min_ns))
 			continue;
 		if (victim < 0 || lat_before(victim_dl, lc->deadline)) {
 			victim = c;

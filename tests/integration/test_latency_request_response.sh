@@ -27,7 +27,8 @@ python3 - "$SK_TMP/rr.json" "$SK_TMP/stats" <<'PY' || fail "requests or stats ar
 import json, sys
 r = json.load(open(sys.argv[1]))
 s = json.load(open(sys.argv[2]))
-print({k: r[k] for k in ("workers", "requests", "rps", "req_p99_us")},
+print({k: r[k] for k in ("workers", "requests", "rps", "req_p99_us",
+                         "involuntary_cs_per_req")},
       {k: s[k] for k in ("wakeups", "queued", "skipped_queue", "preemptions")})
 # every worker answers in every round: a lost worker stalls its round
 assert r["requests"] == r["rounds"] * r["workers"] // r["message_threads"], \

@@ -23,6 +23,8 @@
 #define W_NICE_19	1
 
 static const __u64 slice_min = 250 * US, slice_max = 5 * MS;
+/* the usual run of a CPU hog, for the preemption rules */
+static const __u64 long_run = 50 * MS;
 
 static void test_nice0_vtime_runs_at_wall_clock_speed(void **state)
 {
@@ -261,9 +263,8 @@ static void test_preemption_needs_more_than_the_margin(void **state)
 static void test_critical_wakee_preempts_a_hog_at_once(void **state)
 {
 	/* a hog that has only just got the CPU */
-	assert_true(lat_crit_allows_preempt(900, 48, 0, slice_min));
-	assert_true(lat_crit_allows_preempt(48 + LAT_PREEMPT_CRIT_GAP, 48, 0,
-					    slice_min));
+	assert_true(lat_crit_allows_preempt(900, 48, 0, long_run, slice_min));
+	assert_true(lat_crit_allows_preempt(48 + LAT_PREEMPT_CRIT_GAP, 48, 0, long_run, slice_min));
 }
 
 /*
@@ -272,29 +273,46 @@ static void test_critical_wakee_preempts_a_hog_at_once(void **state)
  */
 static void test_wakee_of_a_kind_waits_for_the_running_task_to_run_a_bit(void **state)
 {
-	assert_false(lat_crit_allows_preempt(800, 800, 0, slice_min));
-	assert_false(lat_crit_allows_preempt(800, 800, slice_min - 1, slice_min));
-	assert_true(lat_crit_allows_preempt(800, 800, slice_min, slice_min));
-	assert_false(lat_crit_allows_preempt(800, 800 - LAT_PREEMPT_CRIT_GAP + 1,
-					     100 * US, slice_min));
+	assert_false(lat_crit_allows_preempt(800, 800, 0, long_run, slice_min));
+	assert_false(lat_crit_allows_preempt(800, 800, slice_min - 1, long_run, slice_min));
+	assert_true(lat_crit_allows_preempt(800, 800, slice_min, long_run, slice_min));
+	assert_false(lat_crit_allows_preempt(800, 800 - LAT_PREEMPT_CRIT_GAP + 1, 100 * US,
+					     long_run, slice_min));
 	/* a hog whose criticality the estimate got wrong is still cut short */
-	assert_true(lat_crit_allows_preempt(200, 48, 5 * MS, slice_min));
+	assert_true(lat_crit_allows_preempt(200, 48, 5 * MS, long_run, slice_min));
 }
 
 static void test_clearly_less_critical_wakee_never_preempts(void **state)
 {
-	assert_true(lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP - 1,
-					    SEC, slice_min));
-	assert_false(lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP,
-					     SEC, slice_min));
+	assert_true(lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP - 1, SEC, long_run,
+					    slice_min));
+	assert_false(
+		lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP, SEC, long_run, slice_min));
 	/* a hog never preempts a critical task, however long it has run */
-	assert_false(lat_crit_allows_preempt(0, LAT_CRIT_MAX, 10 * SEC,
-					     slice_min));
+	assert_false(lat_crit_allows_preempt(0, LAT_CRIT_MAX, 10 * SEC, long_run, slice_min));
 	/* out-of-range criticality is clamped, not wrapped */
-	assert_true(lat_crit_allows_preempt(UINT32_MAX, 0, 0, slice_min));
-	assert_false(lat_crit_allows_preempt(0, UINT32_MAX, SEC, slice_min));
-	assert_false(lat_crit_allows_preempt(UINT32_MAX - 100, LAT_CRIT_MAX, 0,
-					     slice_min));
+	assert_true(lat_crit_allows_preempt(UINT32_MAX, 0, 0, long_run, slice_min));
+	assert_false(lat_crit_allows_preempt(0, UINT32_MAX, SEC, long_run, slice_min));
+	assert_false(
+		lat_crit_allows_preempt(UINT32_MAX - 100, LAT_CRIT_MAX, 0, long_run, slice_min));
+}
+
+/*
+ * A task that usually blocks within --slice-min-us (a worker serving a
+ * short request, a waker about to block) keeps the CPU for that long,
+ * whoever wakes; past it, or when its usual run is long, the rules above.
+ */
+static void test_brief_task_is_not_preempted_within_its_brief_run(void **state)
+{
+	__u64 brief = 100 * US;
+
+	assert_false(lat_crit_allows_preempt(LAT_CRIT_MAX, 0, 0, brief, slice_min));
+	assert_false(lat_crit_allows_preempt(900, 600, slice_min - 1, brief, slice_min));
+	assert_false(lat_crit_allows_preempt(900, 600, 0, slice_min - 1, slice_min));
+	/* it overran its habit: treated as any other */
+	assert_true(lat_crit_allows_preempt(900, 600, slice_min, brief, slice_min));
+	/* a usual run of --slice-min-us or more is not brief */
+	assert_true(lat_crit_allows_preempt(900, 600, 0, slice_min, slice_min));
 }
 
 static void test_idle_cpu_always_steals(void **state)
@@ -464,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_critical_wakee_preempts_a_hog_at_once),
 		cmocka_unit_test(test_wakee_of_a_kind_waits_for_the_running_task_to_run_a_bit),
 		cmocka_unit_test(test_clearly_less_critical_wakee_never_preempts),
+		cmocka_unit_test(test_brief_task_is_not_preempted_within_its_brief_run),
 		cmocka_unit_test(test_idle_cpu_always_steals),
 		cmocka_unit_test(test_busy_cpu_steals_only_beyond_the_margin),
 		cmocka_unit_test(test_busy_cpu_compares_queues_once_per_interval),
