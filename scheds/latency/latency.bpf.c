@@ -56,10 +56,11 @@
  * interrupt another one's short request), one clearly less critical
  * never; and a task that usually blocks within --slice-min-us is left
  * that long whoever wakes, since it frees the CPU by then anyway. Sync
- * wake-ups (pipes, sockets: the waker is about to sleep) never preempt. Each CPU publishes the deadline and criticality it runs in
- * cpu_ctx, written in ops.running(); a CPU with a preemption pending
- * publishes nothing, and a wakee queued on it then kicks it again; one
- * between two tasks is kicked only if it went idle.
+ * wake-ups (pipes, sockets: the waker is about to sleep) never preempt.
+ * Each CPU publishes the deadline and criticality it runs in cpu_ctx,
+ * written in ops.running(); a CPU with a preemption pending publishes
+ * nothing, and a wakee queued on it then kicks it again; one between two
+ * tasks is kicked only if it went idle.
  *
  * Bounds. Sleepers may not bank credit: at enqueue a vruntime more than one
  * --slice-max-us behind the global virtual clock is pulled up to it. The
