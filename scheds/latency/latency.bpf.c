@@ -63,14 +63,18 @@
  * tasks is kicked only if it went idle.
  *
  * Bounds. Sleepers may not bank credit: at enqueue a vruntime more than one
- * --slice-max-us behind the global virtual clock is pulled up to it. The
- * clock follows the tasks CPUs take from the heads of the queues. Tasks
- * that ran ahead (a low-weight task charged a lot for one run) are pulled
- * back to LAT_LEAD_MAX_NS ahead of it. Light tasks get shorter slices so
- * one run does not put them far ahead. As a last resort, a task that has
- * waited more than LAT_STARVE_NS is moved to a CPU at once (each CPU scans
- * its queue every LAT_SCAN_INTERVAL_NS), so no mix of weights starves a
- * task into the kernel's 30 s watchdog.
+ * --slice-min-us behind the global virtual clock is pulled up to it, so
+ * that a task's place in line comes from its criticality, not from how
+ * long it slept (with more credit every woken task of a kind with those
+ * queued passed them all, and hackbench's tasks blocked and woke again
+ * for a few messages at a time). The clock follows the tasks CPUs take
+ * from the heads of the queues. Tasks that ran ahead (a low-weight task
+ * charged a lot for one run) are pulled back to LAT_LEAD_MAX_NS ahead of
+ * it. Light tasks get shorter slices so one run does not put them far
+ * ahead. As a last resort, a task that has waited more than
+ * LAT_STARVE_NS is moved to a CPU at once (each CPU scans its queue every
+ * LAT_SCAN_INTERVAL_NS), so no mix of weights starves a task into the
+ * kernel's 30 s watchdog.
  *
  * Trade-offs. Short slices mean more context switches for critical tasks
  * (they rarely use them up, so the cost is small), and preemption on
@@ -271,8 +275,7 @@ static void refresh_deadline(struct task_struct *p, struct lat_task *t)
 	u32 weight = p->scx.weight;
 	u64 offset;
 
-	t->vruntime = lat_vtime_clamp(t->vruntime, vtime_now, slice_max_ns,
-				      LAT_LEAD_MAX_NS);
+	t->vruntime = lat_queue_vruntime(t->vruntime, vtime_now, slice_min_ns);
 	t->slice = lat_slice(lat_crit_effective(t->crit, lat_weight), weight,
 			     slice_min_ns, slice_max_ns);
 	offset = lat_deadline_offset(t->slice, weight);

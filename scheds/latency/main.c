@@ -38,10 +38,10 @@ static const struct sk_opt opts[] = {
 	 * deadline offset cap (LAT_DL_MAX_NS) would flatten differences.
 	 */
 	{ .name = "slice-min-us", .kind = SK_OPT_U64, .arg = "US",
-	  .help = "slice of the most latency-critical tasks",
+	  .help = "slice of the most latency-critical tasks; also the most credit a sleeper keeps",
 	  .min = 10, .max = 50000, .dest = &slice_min_us },
 	{ .name = "slice-max-us", .kind = SK_OPT_U64, .arg = "US",
-	  .help = "slice of batch tasks; also the most credit a sleeper keeps",
+	  .help = "slice of batch tasks",
 	  .min = 100, .max = 50000, .dest = &slice_max_us },
 	{ .name = "lat-weight", .kind = SK_OPT_U32, .arg = "PCT",
 	  .help = "how much criticality shortens slices (0: plain weighted-fair deadlines)",

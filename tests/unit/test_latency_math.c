@@ -69,6 +69,34 @@ static void test_long_sleeper_keeps_at_most_the_lag_cap(void **state)
 	assert_int_equal(v, now - MS);
 }
 
+/*
+ * The credit a queued task keeps from sleeping is one slice_min: a woken
+ * task lines up behind queued tasks of its kind instead of passing them
+ * all, while a critical one still goes ahead of the hogs.
+ */
+static void test_sleeper_does_not_pass_its_equals(void **state)
+{
+	__u64 now = 500 * SEC, offset, queued_dl, woken_dl, hog_dl;
+	__u32 crit = 3 * LAT_CRIT_MAX / 4;
+
+	offset = lat_deadline_offset(lat_slice(crit, W_NICE_0, slice_min, slice_max), W_NICE_0);
+	/* queued a moment ago, having just run: at the clock */
+	queued_dl = lat_queue_vruntime(now, now, slice_min) + offset;
+	/* of the same kind, woken after a long sleep */
+	woken_dl = lat_queue_vruntime(now - 10 * SEC, now, slice_min) + offset;
+	assert_int_equal(woken_dl, queued_dl - slice_min);
+	assert_false(lat_deadline_beats(woken_dl, queued_dl, slice_min));
+
+	/* a critical sleeper still beats a hog that started at the clock */
+	woken_dl = lat_queue_vruntime(now - 10 * SEC, now, slice_min) +
+		   lat_deadline_offset(slice_min, W_NICE_0);
+	hog_dl = now + lat_deadline_offset(slice_max, W_NICE_0);
+	assert_true(lat_deadline_beats(woken_dl, hog_dl, slice_min));
+
+	/* a recent sleeper keeps what it is owed up to that */
+	assert_int_equal(lat_queue_vruntime(now - 100 * US, now, slice_min), now - 100 * US);
+}
+
 static void test_task_far_ahead_is_pulled_back_to_the_lead_cap(void **state)
 {
 	__u64 now = 500 * SEC;
@@ -464,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_weights_outside_the_kernel_range_are_clamped),
 		cmocka_unit_test(test_huge_charge_at_lowest_weight_does_not_overflow),
 		cmocka_unit_test(test_long_sleeper_keeps_at_most_the_lag_cap),
+		cmocka_unit_test(test_sleeper_does_not_pass_its_equals),
 		cmocka_unit_test(test_task_far_ahead_is_pulled_back_to_the_lead_cap),
 		cmocka_unit_test(test_vtime_clamp_survives_clock_wrap),
 		cmocka_unit_test(test_log2_is_exact_on_powers_and_monotonic),
