@@ -150,7 +150,7 @@ static inline __u64 lat_vtime_clamp(__u64 vruntime, __u64 vtime_now,
  * passing them all. With one --slice-max-us of credit, every task that
  * slept jumped the queue: in hackbench the tasks ran as soon as a few
  * messages had arrived and blocked again, 29k voluntary context switches
- * per `hackbench -g 4 -l 500` against EEVDF's 17k and 11k with this
+ * per `hackbench -g 4 -l 500` against EEVDF's 15-20k and 11-12k with this
  * credit, and hackbench took x1.12 of EEVDF's time instead of x0.96
  * (schedkit bench, 5 interleaved runs).
  */
