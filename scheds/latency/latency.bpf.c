@@ -50,13 +50,17 @@
  * where it would wait, nothing waits there, and both the task and that
  * CPU's current one (most likely its waker) usually run briefly (under
  * --slice-min-us): it would be next anyway, and the CPU then switches to
- * it without a round through ops.dispatch(). A wakee clearly more
- * critical than the running task preempts it at once, one of a kind with
- * it only once that task has run --slice-min-us (a worker does not
- * interrupt another one's short request), one clearly less critical
- * never; and a task that usually blocks within --slice-min-us is left
- * that long whoever wakes, since it frees the CPU by then anyway. Sync
- * wake-ups (pipes, sockets: the waker is about to sleep) never preempt.
+ * it without a round through ops.dispatch(). Only a task that usually
+ * runs until its slice ends (a hog) is preempted: one that usually blocks
+ * before half its slice frees the CPU on its own, and preempting it (a
+ * server's worker in the middle of a request) cost request/response work
+ * more throughput and tail latency than it saved the wakee. Of those, a
+ * wakee clearly more critical than the running task preempts it at once,
+ * one of a kind with it only once that task has run --slice-min-us, one
+ * clearly less critical never; and a task that usually blocks within
+ * --slice-min-us is left that long whoever wakes, since it frees the CPU
+ * by then anyway. Sync wake-ups (pipes, sockets: the waker is about to
+ * sleep) never preempt.
  * Each CPU publishes the deadline and criticality it runs in cpu_ctx,
  * written in ops.running(); a CPU with a preemption pending publishes
  * nothing, and a wakee queued on it then kicks it again; one between two
@@ -206,7 +210,8 @@ struct lat_cpu {
 	u32 crit;
 	u32 busy;		/* a task with a known deadline runs here */
 	u32 preempting;		/* kicked to preempt, the wakee not yet running */
-	u32 pad[3];
+	u32 pad;
+	u64 slice;		/* the running task's slice */
 };
 
 struct {
@@ -351,6 +356,7 @@ static void set_cpu_task(s32 cpu, struct lat_task *t)
 	lc->deadline = t->deadline;
 	lc->crit = t->crit;
 	lc->avg_run = t->avg_run;
+	lc->slice = t->slice;
 	lc->started_at = bpf_ktime_get_ns();
 }
 
@@ -503,7 +509,7 @@ static s32 find_victim(struct task_struct *p, struct lat_task *t)
 			continue;
 		if (!lat_deadline_beats(t->deadline, lc->deadline, slice_min_ns) ||
 		    !lat_crit_allows_preempt(t->crit, lc->crit, now - lc->started_at, lc->avg_run,
-					     slice_min_ns))
+					     lc->slice, slice_min_ns))
 			continue;
 		if (victim < 0 || lat_before(victim_dl, lc->deadline)) {
 			victim = c;

@@ -291,56 +291,86 @@ static void test_preemption_needs_more_than_the_margin(void **state)
 static void test_critical_wakee_preempts_a_hog_at_once(void **state)
 {
 	/* a hog that has only just got the CPU */
-	assert_true(lat_crit_allows_preempt(900, 48, 0, long_run, slice_min));
-	assert_true(lat_crit_allows_preempt(48 + LAT_PREEMPT_CRIT_GAP, 48, 0, long_run, slice_min));
+	assert_true(lat_crit_allows_preempt(900, 48, 0, long_run, slice_max, slice_min));
+	assert_true(lat_crit_allows_preempt(48 + LAT_PREEMPT_CRIT_GAP, 48, 0, long_run, slice_max,
+					    slice_min));
 }
 
 /*
- * Tasks of a kind (hackbench's or a server's workers): a wakee waits for
- * the running one's first --slice-min-us, then its deadline decides.
+ * Tasks of a kind that run until their slices end: a wakee waits for the
+ * running one's first --slice-min-us, then its deadline decides.
  */
 static void test_wakee_of_a_kind_waits_for_the_running_task_to_run_a_bit(void **state)
 {
-	assert_false(lat_crit_allows_preempt(800, 800, 0, long_run, slice_min));
-	assert_false(lat_crit_allows_preempt(800, 800, slice_min - 1, long_run, slice_min));
-	assert_true(lat_crit_allows_preempt(800, 800, slice_min, long_run, slice_min));
+	assert_false(lat_crit_allows_preempt(800, 800, 0, long_run, slice_max, slice_min));
+	assert_false(
+		lat_crit_allows_preempt(800, 800, slice_min - 1, long_run, slice_max, slice_min));
+	assert_true(lat_crit_allows_preempt(800, 800, slice_min, long_run, slice_max, slice_min));
 	assert_false(lat_crit_allows_preempt(800, 800 - LAT_PREEMPT_CRIT_GAP + 1, 100 * US,
-					     long_run, slice_min));
+					     long_run, slice_max, slice_min));
 	/* a hog whose criticality the estimate got wrong is still cut short */
-	assert_true(lat_crit_allows_preempt(200, 48, 5 * MS, long_run, slice_min));
+	assert_true(lat_crit_allows_preempt(200, 48, 5 * MS, long_run, slice_max, slice_min));
 }
 
 static void test_clearly_less_critical_wakee_never_preempts(void **state)
 {
 	assert_true(lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP - 1, SEC, long_run,
-					    slice_min));
-	assert_false(
-		lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP, SEC, long_run, slice_min));
+					    slice_max, slice_min));
+	assert_false(lat_crit_allows_preempt(700, 700 + LAT_PREEMPT_CRIT_GAP, SEC, long_run,
+					     slice_max, slice_min));
 	/* a hog never preempts a critical task, however long it has run */
-	assert_false(lat_crit_allows_preempt(0, LAT_CRIT_MAX, 10 * SEC, long_run, slice_min));
-	/* out-of-range criticality is clamped, not wrapped */
-	assert_true(lat_crit_allows_preempt(UINT32_MAX, 0, 0, long_run, slice_min));
-	assert_false(lat_crit_allows_preempt(0, UINT32_MAX, SEC, long_run, slice_min));
 	assert_false(
-		lat_crit_allows_preempt(UINT32_MAX - 100, LAT_CRIT_MAX, 0, long_run, slice_min));
+		lat_crit_allows_preempt(0, LAT_CRIT_MAX, 10 * SEC, long_run, slice_max, slice_min));
+	/* out-of-range criticality is clamped, not wrapped */
+	assert_true(lat_crit_allows_preempt(UINT32_MAX, 0, 0, long_run, slice_max, slice_min));
+	assert_false(lat_crit_allows_preempt(0, UINT32_MAX, SEC, long_run, slice_max, slice_min));
+	assert_false(lat_crit_allows_preempt(UINT32_MAX - 100, LAT_CRIT_MAX, 0, long_run, slice_max,
+					     slice_min));
 }
 
 /*
  * A task that usually blocks within --slice-min-us (a worker serving a
  * short request, a waker about to block) keeps the CPU for that long,
  * whoever wakes; past it, or when its usual run is long, the rules above.
+ * With a slice under twice its usual run, so that the rule below leaves
+ * it to this one.
  */
 static void test_brief_task_is_not_preempted_within_its_brief_run(void **state)
 {
-	__u64 brief = 100 * US;
+	__u64 brief = 200 * US, slice = slice_min + 50 * US;
 
-	assert_false(lat_crit_allows_preempt(LAT_CRIT_MAX, 0, 0, brief, slice_min));
-	assert_false(lat_crit_allows_preempt(900, 600, slice_min - 1, brief, slice_min));
-	assert_false(lat_crit_allows_preempt(900, 600, 0, slice_min - 1, slice_min));
+	assert_false(lat_crit_allows_preempt(LAT_CRIT_MAX, 0, 0, brief, slice, slice_min));
+	assert_false(lat_crit_allows_preempt(900, 600, slice_min - 1, brief, slice, slice_min));
+	assert_false(lat_crit_allows_preempt(900, 600, 0, slice_min - 1, slice, slice_min));
 	/* it overran its habit: treated as any other */
-	assert_true(lat_crit_allows_preempt(900, 600, slice_min, brief, slice_min));
+	assert_true(lat_crit_allows_preempt(900, 600, slice_min, brief, slice, slice_min));
 	/* a usual run of --slice-min-us or more is not brief */
-	assert_true(lat_crit_allows_preempt(900, 600, 0, slice_min, slice_min));
+	assert_true(lat_crit_allows_preempt(900, 600, 0, slice_min, slice, slice_min));
+}
+
+/*
+ * Only a task that runs until its slice ends, as a hog does, is preempted:
+ * one that usually blocks before half its slice is left to block, however
+ * critical the wakee and however long it has run (its slice bounds that).
+ * Figures of request/response work: a worker of criticality 684, usual
+ * run 479 us, 115 us into a request, and a message thread waking.
+ */
+static void test_task_that_blocks_within_half_its_slice_is_not_preempted(void **state)
+{
+	__u64 worker_slice = lat_slice(684, W_NICE_0, slice_min, slice_max);
+	__u64 hog_slice = lat_slice(48, W_NICE_0, slice_min, slice_max);
+
+	assert_false(
+		lat_crit_allows_preempt(990, 684, 115 * US, 479 * US, worker_slice, slice_min));
+	assert_false(
+		lat_crit_allows_preempt(LAT_CRIT_MAX, 0, SEC, 479 * US, worker_slice, slice_min));
+	/* a hog's usual run is its slice: preempted at once, as before */
+	assert_true(lat_crit_allows_preempt(900, 48, 0, hog_slice, hog_slice, slice_min));
+	/* the line is half the slice */
+	assert_true(lat_crit_allows_preempt(900, 48, 0, MS, 2 * MS, slice_min));
+	assert_false(lat_crit_allows_preempt(900, 48, 0, MS - 1, 2 * MS, slice_min));
+	/* no slice published: the other rules alone */
+	assert_true(lat_crit_allows_preempt(900, 48, 0, long_run, 0, slice_min));
 }
 
 static void test_idle_cpu_always_steals(void **state)
@@ -512,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_wakee_of_a_kind_waits_for_the_running_task_to_run_a_bit),
 		cmocka_unit_test(test_clearly_less_critical_wakee_never_preempts),
 		cmocka_unit_test(test_brief_task_is_not_preempted_within_its_brief_run),
+		cmocka_unit_test(test_task_that_blocks_within_half_its_slice_is_not_preempted),
 		cmocka_unit_test(test_idle_cpu_always_steals),
 		cmocka_unit_test(test_busy_cpu_steals_only_beyond_the_margin),
 		cmocka_unit_test(test_busy_cpu_compares_queues_once_per_interval),
