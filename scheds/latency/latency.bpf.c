@@ -44,7 +44,9 @@
  * own CPU's queue. With no idle CPU a waking task is queued on the CPU,
  * among its own and its neighbours, running the latest deadline that its
  * deadline beats by more than --slice-min-us, and that CPU is kicked to
- * preempt at once instead of at the end of the running slice; failing
+ * preempt at once instead of at the end of the running slice (when it is
+ * the CPU doing the wake-up, as for a timer's, the task goes straight into
+ * its local queue and it reschedules without a kick); failing
  * that, on the shortest queue among its own CPU's and its neighbours', or
  * straight into the local queue of the CPU doing the wake-up when that is
  * where it would wait, nothing waits there, and both the task and that
@@ -564,6 +566,46 @@ static s32 shortest_queue(struct task_struct *p)
 	return best;
 }
 
+/* The deadline of the task at the head of @cpu's queue, if it has one. */
+static bool queue_head(s32 cpu, u64 *deadline)
+{
+	struct task_struct *p;
+	bool found = false;
+
+	if (scx_bpf_dsq_nr_queued(cpu_dsq(cpu)) <= 0)
+		return false;
+	bpf_for_each(scx_dsq, p, cpu_dsq(cpu), 0) {
+		*deadline = p->scx.dsq_vtime;
+		found = true;
+		break;
+	}
+	return found;
+}
+
+/*
+ * @p, woken on this CPU and queued for it, preempts the task running here
+ * (find_victim() chose this CPU): put it straight into the local queue
+ * with SCX_ENQ_PREEMPT, which reschedules on the way out of the wake-up's
+ * interrupt. A kick, even of this CPU, is an irq_work first, a self-IPI
+ * that the emulator delivered 0.5-3 ms late to a quarter of the slowest
+ * wake-ups traced, and then the CPU still has to find @p through
+ * ops.dispatch(). Timer wake-ups land on the CPU that armed the timer, the
+ * task's own, so this is the usual case for a periodic task. Not when a
+ * task queued here has an earlier deadline: the local queue goes first.
+ */
+static bool preempt_here(struct task_struct *p, struct lat_task *t, s32 victim, u64 enq_flags)
+{
+	u64 head;
+
+	if (victim != (s32)bpf_get_smp_processor_id() || victim != scx_bpf_task_cpu(p))
+		return false;
+	if (queue_head(victim, &head) && lat_before(head, t->deadline))
+		return false;
+	scx_bpf_dispatch(p, SCX_DSQ_LOCAL_ON | victim, t->slice, enq_flags | SCX_ENQ_PREEMPT);
+	sk_counter_add(counters, preempted_here, 1);
+	return true;
+}
+
 /*
  * Whether @p, which waits for busy CPU @cpu, goes straight into @cpu's
  * local queue rather than its deadline-ordered one (lat_skip_queue()).
@@ -631,6 +673,12 @@ void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 	if (idle < 0 && preempt && (enq_flags & SCX_ENQ_WAKEUP) && !sync)
 		victim = find_victim(p, t);
 
+	if (victim >= 0 && preempt_here(p, t, victim, enq_flags)) {
+		set_cpu_preempting(victim);
+		sk_counter_add(counters, preemptions, 1);
+		return;
+	}
+
 	if (idle >= 0)
 		target = idle;
 	else if (victim >= 0)
@@ -673,22 +721,6 @@ void SK_STRUCT_OPS(lat_enqueue, struct task_struct *p, u64 enq_flags)
 		 */
 		scx_bpf_kick_cpu(target, kick);
 	}
-}
-
-/* The deadline of the task at the head of @cpu's queue, if it has one. */
-static bool queue_head(s32 cpu, u64 *deadline)
-{
-	struct task_struct *p;
-	bool found = false;
-
-	if (scx_bpf_dsq_nr_queued(cpu_dsq(cpu)) <= 0)
-		return false;
-	bpf_for_each(scx_dsq, p, cpu_dsq(cpu), 0) {
-		*deadline = p->scx.dsq_vtime;
-		found = true;
-		break;
-	}
-	return found;
 }
 
 /*

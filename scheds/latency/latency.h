@@ -33,7 +33,8 @@ struct lat_counters {
 	__u64 skipped_queue;	/* put straight into a busy CPU's local queue */
 	__u64 consumed;		/* tasks a CPU took from its own queue */
 	__u64 stolen;		/* tasks a CPU took from another CPU's queue */
-	__u64 preemptions;	/* CPUs kicked to run an earlier deadline */
+	__u64 preemptions; /* CPUs made to run an earlier deadline */
+	__u64 preempted_here; /* of those, the waking CPU: no kick needed */
 	__u64 refills;		/* slices renewed: nothing earlier to run */
 	__u64 yields;		/* sched_yield() calls */
 	__u64 rescued;		/* waited over LAT_STARVE_NS, run at once */

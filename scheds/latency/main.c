@@ -70,7 +70,9 @@ static const struct sk_opt opts[] = {
 	SK_STAT_COUNTER("stolen", SK_UNIT_COUNT,			\
 			"tasks CPUs took from another CPU's queue"),	\
 	SK_STAT_COUNTER("preemptions", SK_UNIT_COUNT,			\
-			"CPUs kicked to run an earlier deadline at once"), \
+			"CPUs made to run an earlier deadline at once"), \
+	SK_STAT_COUNTER("preempted_here", SK_UNIT_COUNT,		\
+			"of those, the CPU doing the wake-up, rescheduled without a kick"), \
 	SK_STAT_COUNTER("refills", SK_UNIT_COUNT,			\
 			"slices renewed because nothing earlier was queued"), \
 	SK_STAT_COUNTER("yields", SK_UNIT_COUNT, "sched_yield() calls"), \
